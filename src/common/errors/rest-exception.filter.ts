@@ -1,0 +1,37 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { GrpcCode, toErrorBody } from './zitadel-error';
+import { INTERNAL_ERROR, normalizeError } from './error-normalizer';
+
+/**
+ * Renders every error of an HTTP request as ZITADEL's REST error body
+ * (`{code, message, details: [ErrorDetail]}`) with grpc-gateway's status.
+ * Never a stack trace: unexpected errors are logged and answered as Internal.
+ */
+@Catch()
+export class RestExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('RestExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') {
+      // gRPC errors are rendered by the gRPC layer.
+      throw exception;
+    }
+    const response = host.switchToHttp().getResponse<Response>();
+    let error = normalizeError(exception);
+    if (!error) {
+      this.logger.error({ err: exception }, 'unexpected error while serving a request');
+      error = INTERNAL_ERROR;
+    }
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    if (error.code === GrpcCode.UNAUTHENTICATED) {
+      // grpc-gateway sets WWW-Authenticate to the message for Unauthenticated.
+      response.setHeader('WWW-Authenticate', `Bearer error="invalid_token", error_description="${error.text.replace(/"/g, "'")}"`);
+    }
+    const status = error.id === 'GATEWAY-MethodNotAllowed' ? HttpStatus.METHOD_NOT_ALLOWED : error.httpStatus;
+    response.status(status).type('application/json').send(JSON.stringify(toErrorBody(error)));
+  }
+}

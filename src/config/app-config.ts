@@ -1,0 +1,188 @@
+/**
+ * The service's whole configuration, read once from the environment (CONTRACT.md
+ * "Configuration"). Nothing else in the code base reads process.env.
+ */
+export interface DatabaseConfig {
+  /** mysql://USER:PASS@HOST:PORT/DB as given. */
+  url: string;
+  host: string;
+  port: number;
+  username: string;
+  password: string;
+  database: string;
+}
+
+export interface AuthConfig {
+  /** OpenID issuer whose access tokens are accepted; `iss` must equal it. */
+  issuer: string;
+  /** When set, `aud` must contain it. */
+  audience?: string;
+}
+
+export interface SmtpConfig {
+  url: string;
+  from: string;
+}
+
+export interface AppConfig {
+  host: string;
+  httpPort: number;
+  grpcPort: number;
+  database: DatabaseConfig;
+  redisUrl?: string;
+  queuePrefix: string;
+  /** 32 characters; encrypts stored secrets with AES-256-GCM. */
+  masterKey: string;
+  auth: AuthConfig;
+  twilioBaseUrl?: string;
+  smtp?: SmtpConfig;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/** Raised for a missing or malformed variable; main() prints it as one line and exits. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Only the database part, for tools that need nothing else (the migration CLI). */
+export function loadDatabaseConfig(env: Env): DatabaseConfig {
+  const value = env.DATABASE_URL?.trim();
+  if (!value) throw new ConfigError('DATABASE_URL', 'is required, e.g. mysql://root@127.0.0.1:3306/identity');
+  return parseDatabaseUrl(value);
+}
+
+export function loadConfig(env: Env): AppConfig {
+  const read = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+
+  const databaseUrl = read('DATABASE_URL');
+  if (!databaseUrl) {
+    throw new ConfigError('DATABASE_URL', 'is required, e.g. mysql://root@127.0.0.1:3306/identity');
+  }
+  const masterKey = env.MASTER_KEY;
+  if (masterKey === undefined || masterKey === '') {
+    throw new ConfigError('MASTER_KEY', 'is required when DATABASE_URL is set (exactly 32 characters; it encrypts stored secrets)');
+  }
+  if ([...masterKey].length !== 32 || Buffer.byteLength(masterKey, 'utf8') !== 32) {
+    throw new ConfigError('MASTER_KEY', `must be exactly 32 single-byte characters, got ${[...masterKey].length}`);
+  }
+  const issuer = read('AUTH_ISSUER');
+  if (!issuer) {
+    throw new ConfigError('AUTH_ISSUER', 'is required: the OpenID issuer whose access tokens are accepted, e.g. https://idp.example.com');
+  }
+  parseHttpUrl('AUTH_ISSUER', issuer);
+
+  const twilioBaseUrl = read('TWILIO_BASE_URL');
+  if (twilioBaseUrl) {
+    const url = parseHttpUrl('TWILIO_BASE_URL', twilioBaseUrl);
+    if (url.pathname !== '/' || url.search) {
+      throw new ConfigError('TWILIO_BASE_URL', 'must be an origin only, e.g. http://127.0.0.1:4010');
+    }
+  }
+
+  const redisUrl = read('REDIS_URL');
+  if (redisUrl) {
+    const url = parseUrl('REDIS_URL', redisUrl);
+    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+      throw new ConfigError('REDIS_URL', 'must start with redis:// or rediss://');
+    }
+  }
+
+  const smtpUrl = read('SMTP_URL');
+  let smtp: SmtpConfig | undefined;
+  if (smtpUrl) {
+    const url = parseUrl('SMTP_URL', smtpUrl);
+    if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
+      throw new ConfigError('SMTP_URL', 'must start with smtp:// or smtps://');
+    }
+    smtp = { url: smtpUrl, from: read('SMTP_FROM') ?? 'no-reply@localhost' };
+  }
+
+  const queuePrefix = read('QUEUE_PREFIX') ?? 'identity';
+  if (!/^[A-Za-z0-9_.:{}-]{1,100}$/.test(queuePrefix)) {
+    throw new ConfigError('QUEUE_PREFIX', 'may contain only letters, digits and _ . : - { } (1 to 100 characters)');
+  }
+
+  const logLevel = (read('LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+
+  return {
+    host: read('HOST') ?? '0.0.0.0',
+    httpPort: parsePort('HTTP_PORT', read('HTTP_PORT'), 8080),
+    grpcPort: parsePort('GRPC_PORT', read('GRPC_PORT'), 8081),
+    database: parseDatabaseUrl(databaseUrl),
+    redisUrl,
+    queuePrefix,
+    masterKey,
+    auth: { issuer: issuer.replace(/\/+$/, ''), audience: read('AUTH_AUDIENCE') },
+    twilioBaseUrl: twilioBaseUrl?.replace(/\/+$/, ''),
+    smtp,
+    logLevel: logLevel as AppConfig['logLevel'],
+  };
+}
+
+function parseUrl(variable: string, value: string): URL {
+  try {
+    return new URL(value);
+  } catch {
+    throw new ConfigError(variable, `is not a valid URL: "${redactUrl(value)}"`);
+  }
+}
+
+function parseHttpUrl(variable: string, value: string): URL {
+  const url = parseUrl(variable, value);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(variable, 'must be an http:// or https:// URL');
+  }
+  return url;
+}
+
+function parsePort(variable: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  // 0 lets the OS choose a free port (tests and benchmarks rely on it).
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) {
+    throw new ConfigError(variable, `must be a port number between 0 and 65535, got "${value}"`);
+  }
+  return Number(value);
+}
+
+function parseDatabaseUrl(value: string): DatabaseConfig {
+  const url = parseUrl('DATABASE_URL', value);
+  if (url.protocol !== 'mysql:' && url.protocol !== 'mariadb:') {
+    throw new ConfigError('DATABASE_URL', 'must be mysql://USER:PASS@HOST:PORT/DB');
+  }
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!/^[A-Za-z0-9_$-]{1,64}$/.test(database)) {
+    throw new ConfigError('DATABASE_URL', 'must name a database (letters, digits, _ $ -), e.g. mysql://root@127.0.0.1:3306/identity');
+  }
+  if (!url.username) {
+    throw new ConfigError('DATABASE_URL', 'must name a user, e.g. mysql://root@127.0.0.1:3306/identity');
+  }
+  return {
+    url: value,
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port: url.port ? Number(url.port) : 3306,
+    username: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    database,
+  };
+}
+
+/** Hides the password of a URL so that it can go into an error line. */
+export function redactUrl(value: string): string {
+  return value.replace(/\/\/([^:/@]+):[^@/]*@/, '//$1:***@');
+}

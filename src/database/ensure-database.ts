@@ -1,0 +1,20 @@
+import { createConnection } from 'mysql2/promise';
+import { DatabaseConfig } from '../config/app-config';
+
+/** Creates the configured database when it does not exist yet (CONTRACT.md). */
+export async function ensureDatabaseExists(database: DatabaseConfig): Promise<void> {
+  const connection = await createConnection({
+    host: database.host,
+    port: database.port,
+    user: database.username,
+    password: database.password,
+    connectTimeout: 10_000,
+  });
+  try {
+    await connection.query(
+      `CREATE DATABASE IF NOT EXISTS \`${database.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
+  } finally {
+    await connection.end();
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * ZITADEL's permissions used by this service and the roles that hold them
+ * (ZITADEL-API.md §8.3, CONTRACT.md "Access tokens").
+ */
+export type InstancePermission =
+  | 'iam.read'
+  | 'iam.write'
+  | 'userschema.read'
+  | 'userschema.write'
+  | 'userschema.delete';
+
+export type OrgPermission = 'user.read' | 'user.write' | 'user.delete';
+
+export type Permission = InstancePermission | OrgPermission;
+
+interface RoleGrant {
+  /** Instance-wide roles hold their permissions in every organization. */
+  scope: 'instance' | 'org';
+  permissions: readonly Permission[];
+}
+
+const USER_WRITE: OrgPermission[] = ['user.read', 'user.write', 'user.delete'];
+
+export const ROLE_GRANTS: Readonly<Record<string, RoleGrant>> = {
+  IAM_OWNER: {
+    scope: 'instance',
+    permissions: ['iam.read', 'iam.write', 'userschema.read', 'userschema.write', 'userschema.delete', ...USER_WRITE],
+  },
+  IAM_OWNER_VIEWER: { scope: 'instance', permissions: ['iam.read', 'userschema.read', 'user.read'] },
+  ORG_OWNER: { scope: 'org', permissions: USER_WRITE },
+  ORG_USER_MANAGER: { scope: 'org', permissions: USER_WRITE },
+  ORG_OWNER_VIEWER: { scope: 'org', permissions: ['user.read'] },
+  ORG_USER_VIEWER: { scope: 'org', permissions: ['user.read'] },
+};

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { SmsProviderRepository } from './sms-provider.repository';
+import { SmsProvidersController } from './sms-providers.controller';
+import { SmsProvidersService } from './sms-providers.service';
+
+@Module({
+  controllers: [SmsProvidersController],
+  providers: [SmsProvidersService, SmsProviderRepository],
+  exports: [SmsProvidersService, SmsProviderRepository],
+})
+export class SmsModule {}
