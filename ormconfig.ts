@@ -1,36 +1,14 @@
 import 'reflect-metadata';
-import { DataSource, DataSourceOptions } from 'typeorm';
-import { DatabaseConfig, loadDatabaseConfig } from './src/config/app-config';
-import { ENTITIES } from './src/database/entities';
-import { MIGRATIONS } from './src/database/migrations';
+import { config as loadDotenv } from 'dotenv';
+import { DataSource } from 'typeorm';
+import { loadDatabaseConfig } from './src/config/app-config';
+import { dataSourceOptions } from './src/database/data-source-options';
 
 /**
- * The one TypeORM DataSource definition, used by the app (src/database) and by
- * the migration CLI (`npm run migration:run`). Schema changes go through
- * migrations only: `synchronize` stays off against MySQL.
+ * The TypeORM DataSource of the migration CLI (`npm run migration:run`). The app
+ * builds its DataSource from the same dataSourceOptions() at start-up and runs
+ * pending migrations itself.
  */
-export function dataSourceOptions(database: DatabaseConfig, extra: { poolSize?: number } = {}): DataSourceOptions {
-  return {
-    type: 'mysql',
-    host: database.host,
-    port: database.port,
-    username: database.username,
-    password: database.password,
-    database: database.database,
-    charset: 'utf8mb4_unicode_ci',
-    timezone: 'Z',
-    supportBigNumbers: true,
-    bigNumberStrings: true,
-    entities: ENTITIES,
-    migrations: MIGRATIONS,
-    migrationsTableName: 'schema_migrations',
-    migrationsRun: false,
-    synchronize: false,
-    logging: false,
-    poolSize: extra.poolSize ?? 20,
-    extra: { connectionLimit: extra.poolSize ?? 20, enableKeepAlive: true },
-  };
-}
-
-// The migration CLI loads this module and uses its default export.
+loadDotenv({ quiet: true });
+export { dataSourceOptions };
 export default new DataSource(dataSourceOptions(loadDatabaseConfig(process.env)));

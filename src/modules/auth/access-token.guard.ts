@@ -3,7 +3,6 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { ZitadelError, permissionDenied, unauthenticated, unavailable } from '../../common/errors/zitadel-error';
 import { IssuerUnreachableError, UnknownSigningKeyError } from './issuer-keys';
-import { JWT_STRATEGY } from './jwt.strategy';
 import { InstancePermission } from './permissions';
 import { Principal, ZITADEL_API_SCOPE } from './principal';
 import { TokenCarrier, attachPrincipal, tokenCarrierOf } from './request-principal';
@@ -21,7 +20,7 @@ export const AUTH_REQUIREMENT = Reflector.createDecorator<AuthRequirement>();
  * permission (403, code 7, AUTH-5mWD2).
  */
 @Injectable()
-export class AccessTokenGuard extends AuthGuard(JWT_STRATEGY) {
+export class AccessTokenGuard extends AuthGuard() {
   constructor(private readonly reflector: Reflector) {
     super();
   }

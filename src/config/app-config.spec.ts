@@ -1,0 +1,49 @@
+import { ConfigError, loadConfig } from './app-config';
+
+const base = {
+  DATABASE_URL: 'mysql://root:pw@127.0.0.1:3306/identity',
+  MASTER_KEY: '0123456789abcdef0123456789abcdef',
+  AUTH_ISSUER: 'https://issuer.example.com/',
+};
+
+const errorOf = (env: Record<string, string>): string => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('loadConfig', () => {
+  it('reads the contract variables with their defaults', () => {
+    const config = loadConfig(base);
+    expect(config).toMatchObject({
+      host: '0.0.0.0',
+      httpPort: 8080,
+      grpcPort: 8081,
+      queuePrefix: 'identity',
+      logLevel: 'info',
+      auth: { issuer: 'https://issuer.example.com' },
+      database: { host: '127.0.0.1', port: 3306, username: 'root', password: 'pw', database: 'identity' },
+    });
+  });
+
+  it('names the variable and the problem in one line', () => {
+    expect(errorOf({ ...base, MASTER_KEY: 'short' })).toMatch(/^MASTER_KEY: must be exactly 32/);
+    expect(errorOf({ ...base, MASTER_KEY: '' })).toMatch(/^MASTER_KEY: is required/);
+    expect(errorOf({ ...base, DATABASE_URL: 'postgres://x/y' })).toMatch(/^DATABASE_URL: must be mysql:/);
+    expect(errorOf({ ...base, DATABASE_URL: 'mysql://root@host:3306/' })).toMatch(/^DATABASE_URL: must name a database/);
+    expect(errorOf({ ...base, AUTH_ISSUER: 'not a url' })).toMatch(/^AUTH_ISSUER: is not a valid URL/);
+    expect(errorOf({ ...base, HTTP_PORT: '99999' })).toMatch(/^HTTP_PORT: must be a port/);
+    expect(errorOf({ ...base, REDIS_URL: 'http://x' })).toMatch(/^REDIS_URL:/);
+    expect(errorOf({ ...base, TWILIO_BASE_URL: 'http://127.0.0.1:4010/path' })).toMatch(/^TWILIO_BASE_URL: must be an origin/);
+    expect(errorOf({ ...base, LOG_LEVEL: 'loud' })).toMatch(/^LOG_LEVEL:/);
+    for (const message of [errorOf({ ...base, DATABASE_URL: 'mysql//secret-pass@' })]) expect(message).not.toContain('\n');
+  });
+
+  it('never repeats a database password in an error', () => {
+    expect(errorOf({ ...base, DATABASE_URL: 'mysql://root:hunter2@host:3306/' })).not.toContain('hunter2');
+  });
+});

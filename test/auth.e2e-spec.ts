@@ -1,0 +1,75 @@
+import { TestApp, expectZitadelError } from './support/test-app';
+
+describe('access tokens', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await TestApp.start();
+  });
+  afterAll(() => t.close());
+
+  const list = (token?: string, headers: Record<string, string> = {}) =>
+    t.request('POST', '/admin/v1/sms/_search', { token, body: {}, headers });
+
+  it('accepts RS256 and ES256 tokens from the issuer', async () => {
+    expect((await list(await t.issuer.owner({ alg: 'RS256' }))).status).toBe(200);
+    expect((await list(await t.issuer.owner({ alg: 'ES256' }))).status).toBe(200);
+  });
+
+  it('refuses a missing Authorization header with 401 code 16 in ZITADEL\'s shape', async () => {
+    const response = await list();
+    expectZitadelError(response, 401, 16, 'AUTH-x4hB8');
+    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+  });
+
+  it('refuses a header that is not a bearer token', async () => {
+    expectZitadelError(await list(undefined, { authorization: 'Basic dXNlcjpwYXNz' }), 401, 16, 'AUTH-7fs1e');
+    expectZitadelError(await list(undefined, { authorization: 'Bearer not a token' }), 401, 16);
+  });
+
+  it('refuses a malformed token', async () => {
+    expectZitadelError(await list('abc.def.ghi'), 401, 16, 'APP-BxUSiL');
+  });
+
+  it('refuses a token signed by a key the issuer does not publish', async () => {
+    expectZitadelError(await list(await t.issuer.owner({ unknownKey: true })), 401, 16, 'APP-BxUSiL');
+  });
+
+  it('refuses an expired token', async () => {
+    expectZitadelError(await list(await t.issuer.owner({ expiresIn: -60 })), 401, 16, 'APP-k9KS0');
+  });
+
+  it('refuses a token that is not valid yet', async () => {
+    expectZitadelError(await list(await t.issuer.owner({ notBefore: 600 })), 401, 16);
+  });
+
+  it('refuses a token of another issuer', async () => {
+    expectZitadelError(await list(await t.issuer.owner({ issuer: 'https://evil.example.com' })), 401, 16, 'APP-BxUSiL');
+  });
+
+  it('refuses a token without the ZITADEL API scope with 403 code 7', async () => {
+    expectZitadelError(await list(await t.issuer.owner({ scope: 'openid' })), 403, 7);
+  });
+
+  it('does not refetch the JWKS for every token, only for unknown key ids (rate-limited)', async () => {
+    const before = t.issuer.jwksRequests;
+    for (let i = 0; i < 5; i++) await list(await t.issuer.owner());
+    expect(t.issuer.jwksRequests).toBe(before);
+    for (let i = 0; i < 30; i++) await list(await t.issuer.owner({ unknownKey: true }));
+    expect(t.issuer.jwksRequests - before).toBeLessThanOrEqual(10);
+  });
+});
+
+describe('access tokens with AUTH_AUDIENCE', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await TestApp.start({ AUTH_AUDIENCE: 'identity-api' });
+  });
+  afterAll(() => t.close());
+
+  it('needs the audience in aud', async () => {
+    const list = (token: string) => t.request('POST', '/admin/v1/sms/_search', { token, body: {} });
+    expect((await list(await t.issuer.owner({ audience: ['other', 'identity-api'] }))).status).toBe(200);
+    expectZitadelError(await list(await t.issuer.owner({ audience: 'other' })), 401, 16, 'APP-Zxfako');
+    expectZitadelError(await list(await t.issuer.owner()), 401, 16, 'APP-Zxfako');
+  });
+});

@@ -1,0 +1,95 @@
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { JWK, SignJWT, exportJWK, generateKeyPair } from 'jose';
+
+export const ZITADEL_SCOPE = 'urn:zitadel:iam:org:project:id:zitadel:aud';
+
+export interface TokenOptions {
+  sub?: string;
+  /** role → organization ids */
+  roles?: Record<string, string[]>;
+  /** The caller's own organization (urn:zitadel:iam:user:resourceowner:id). */
+  org?: string;
+  scope?: string;
+  /** Seconds from now; negative for an expired token. */
+  expiresIn?: number;
+  notBefore?: number;
+  issuer?: string;
+  audience?: string | string[];
+  alg?: 'RS256' | 'ES256';
+  /** Sign with a key the issuer does not publish. */
+  unknownKey?: boolean;
+  extraClaims?: Record<string, unknown>;
+}
+
+type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
+
+/**
+ * A small OpenID issuer on 127.0.0.1 for the e2e suites: discovery document,
+ * JWKS with an RS256 and an ES256 key, and tokens signed with jose.
+ */
+export class TestIssuer {
+  private server?: Server;
+  private keys = new Map<'RS256' | 'ES256', { pair: KeyPair; kid: string }>();
+  private rogue?: KeyPair;
+  url = '';
+  jwksRequests = 0;
+
+  async start(): Promise<this> {
+    for (const alg of ['RS256', 'ES256'] as const) {
+      this.keys.set(alg, { pair: await generateKeyPair(alg, { extractable: true }), kid: `test-${alg.toLowerCase()}` });
+    }
+    this.rogue = await generateKeyPair('RS256', { extractable: true });
+    const jwks: JWK[] = [];
+    for (const [alg, { pair, kid }] of this.keys) jwks.push({ ...(await exportJWK(pair.publicKey)), kid, alg, use: 'sig' });
+
+    this.server = createServer((request, response) => {
+      response.setHeader('content-type', 'application/json');
+      if (request.url === '/.well-known/openid-configuration') {
+        response.end(JSON.stringify({ issuer: this.url, jwks_uri: `${this.url}/oauth/v2/keys` }));
+      } else if (request.url === '/oauth/v2/keys') {
+        this.jwksRequests++;
+        response.end(JSON.stringify({ keys: jwks }));
+      } else {
+        response.statusCode = 404;
+        response.end('{}');
+      }
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async token(options: TokenOptions = {}): Promise<string> {
+    const alg = options.alg ?? 'RS256';
+    const { pair, kid } = this.keys.get(alg)!;
+    const roles: Record<string, Record<string, string>> = {};
+    for (const [role, orgs] of Object.entries(options.roles ?? {})) {
+      roles[role] = Object.fromEntries(orgs.map((org) => [org, `${org}.example.com`]));
+    }
+    const now = Math.floor(Date.now() / 1000);
+    const jwt = new SignJWT({
+      scope: options.scope ?? `openid ${ZITADEL_SCOPE}`,
+      'urn:zitadel:iam:org:project:roles': roles,
+      ...(options.org ? { 'urn:zitadel:iam:user:resourceowner:id': options.org } : {}),
+      ...options.extraClaims,
+    })
+      .setProtectedHeader({ alg, kid: options.unknownKey ? 'not-published' : kid, typ: 'JWT' })
+      .setSubject(options.sub ?? 'admin-user')
+      .setIssuer(options.issuer ?? this.url)
+      .setIssuedAt(now)
+      .setExpirationTime(now + (options.expiresIn ?? 300));
+    if (options.audience) jwt.setAudience(options.audience);
+    if (options.notBefore !== undefined) jwt.setNotBefore(now + options.notBefore);
+    return jwt.sign(options.unknownKey ? this.rogue!.privateKey : pair.privateKey);
+  }
+
+  /** A token of an IAM_OWNER, the role that may do everything. */
+  owner(extra: TokenOptions = {}): Promise<string> {
+    return this.token({ roles: { IAM_OWNER: ['instance'] }, ...extra });
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
