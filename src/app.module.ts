@@ -9,6 +9,7 @@ import { loggerOptions } from './common/logging/logger-options';
 import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
 import { AuthModule } from './modules/auth/auth.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
 import { SmsModule } from './modules/sms/sms.module';
 
 export interface AppOptions {
@@ -27,6 +28,7 @@ export class AppModule implements NestModule {
         CryptoModule,
         DatabaseModule,
         AuthModule,
+        NotificationsModule,
         SmsModule,
       ],
       controllers: [HealthController],

@@ -1,6 +1,7 @@
 import { ChangeLogEntry } from '../common/persistence/change-log.entity';
 import { InstanceEntity } from './instance.entity';
 import { SmsProviderEntity } from '../modules/sms/sms-provider.entity';
+import { NotificationEntity } from '../modules/notifications/notification.entity';
 
 /** Every TypeORM entity of the service. */
-export const ENTITIES = [InstanceEntity, ChangeLogEntry, SmsProviderEntity];
+export const ENTITIES = [InstanceEntity, ChangeLogEntry, SmsProviderEntity, NotificationEntity];
