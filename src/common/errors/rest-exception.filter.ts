@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Logger } from '@nest
 import type { Response } from 'express';
 import { GrpcCode, toErrorBody } from './zitadel-error';
 import { INTERNAL_ERROR, normalizeError } from './error-normalizer';
+import { GRPC_CODE_LOCAL } from '../../metrics/rest-metrics.middleware';
 
 /**
  * Renders every error of an HTTP request as ZITADEL's REST error body
@@ -31,6 +32,7 @@ export class RestExceptionFilter implements ExceptionFilter {
       // grpc-gateway sets WWW-Authenticate to the message for Unauthenticated.
       response.setHeader('WWW-Authenticate', `Bearer error="invalid_token", error_description="${error.text.replace(/"/g, "'")}"`);
     }
+    response.locals[GRPC_CODE_LOCAL] = error.code;
     const status = error.id === 'GATEWAY-MethodNotAllowed' ? HttpStatus.METHOD_NOT_ALLOWED : error.httpStatus;
     response.status(status).type('application/json').send(JSON.stringify(toErrorBody(error)));
   }
