@@ -24,11 +24,19 @@ export interface TokenOptions {
 
 type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
 
+/** What the suites sign tokens with, in either topology (TestIssuer, DevIssuerTokens). */
+export interface TokensForTests {
+  readonly url: string;
+  token(options?: TokenOptions): Promise<string>;
+  /** A token of an IAM_OWNER, the role that may do everything. */
+  owner(extra?: TokenOptions): Promise<string>;
+}
+
 /**
  * A small OpenID issuer on 127.0.0.1 for the e2e suites: discovery document,
  * JWKS with an RS256 and an ES256 key, and tokens signed with jose.
  */
-export class TestIssuer {
+export class TestIssuer implements TokensForTests {
   private server?: Server;
   private keys = new Map<'RS256' | 'ES256', { pair: KeyPair; kid: string }>();
   private rogue?: KeyPair;
