@@ -28,7 +28,7 @@ export class RestMetricsMiddleware implements NestMiddleware {
     const started = process.hrtime.bigint();
     response.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const rpc = this.names.nameOf(request.method, (request.route as { path?: string } | undefined)?.path);
+      const rpc = this.names.nameOf(request.method, (request.route as { path?: string } | undefined)?.path, request.originalUrl);
       const code = (response.locals[GRPC_CODE_LOCAL] as number | undefined) ?? codeOfStatus(response.statusCode);
       this.metrics.recordRpc(rpc, 'rest', code, seconds);
     });
