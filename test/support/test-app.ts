@@ -12,6 +12,7 @@ import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { Clock } from '../../src/common/time/clock';
 import { DevIssuer } from '../../src/modules/auth/dev-issuer/dev-issuer';
 import { DevIssuerTokens } from './dev-issuer-tokens';
+import { resetNestjsPinoRoot } from './reset-logger';
 import { runId, testDatabaseUrl, testDatabaseServer } from './environment';
 import { TestIssuer, TokensForTests } from './test-issuer';
 
@@ -107,6 +108,7 @@ export class TestApp {
       this.dataDir = mkdtempSync(join(tmpdir(), 'idt-embedded-'));
       this.config = loadConfig({ DATA_DIR: this.dataDir, ...common, ...env });
     }
+    resetNestjsPinoRoot();
     this.app = await createApp(this.config, { clock: this.clock, logStream: options.logStream });
     await this.app.listen(0, '127.0.0.1');
     this.url = `http://127.0.0.1:${(this.app.getHttpServer().address() as AddressInfo).port}`;
