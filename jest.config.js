@@ -22,6 +22,8 @@ const shared = {
   testEnvironment: 'node',
 };
 module.exports = {
+  // Per project it is ignored by Jest 30: e2e suites boot whole applications.
+  testTimeout: 30000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {

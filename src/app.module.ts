@@ -1,5 +1,6 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import type { ServerResponse } from 'node:http';
 import type { DestinationStream } from 'pino';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -44,8 +45,14 @@ export class AppModule implements NestModule {
     };
   }
 
+  constructor(private readonly drain: HttpDrain) {}
+
   configure(consumer: MiddlewareConsumer): void {
-    // Metrics and drain first: they must see every request, also the ones the body parser refuses.
-    consumer.apply(RestMetricsMiddleware, HttpDrain, JsonBodyMiddleware).forRoutes('*');
+    // Drain and metrics first: they must see every request, also the ones the body parser refuses.
+    const trackInFlight = (_request: unknown, response: ServerResponse, next: () => void) => {
+      this.drain.track(response);
+      next();
+    };
+    consumer.apply(trackInFlight, RestMetricsMiddleware, JsonBodyMiddleware).forRoutes('*');
   }
 }

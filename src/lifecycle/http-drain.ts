@@ -1,23 +1,24 @@
-import { Injectable, NestMiddleware } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { Server, ServerResponse } from 'node:http';
 
 /**
  * Graceful stop of the HTTP listener: no new connections, requests in flight
  * finish, and every kept-alive connection closes after its current answer
  * (Connection: close) instead of idling until its keep-alive timeout.
+ * One instance per app (a provider): AppModule routes every request through
+ * `track` (a Nest middleware class would get an instance of its own).
  */
 @Injectable()
-export class HttpDrain implements NestMiddleware {
+export class HttpDrain {
   private readonly inFlight = new Set<ServerResponse>();
   private draining = false;
 
-  use(_request: unknown, response: ServerResponse, next: () => void): void {
+  track(response: ServerResponse): void {
     if (this.draining) response.shouldKeepAlive = false;
     this.inFlight.add(response);
     const done = () => this.inFlight.delete(response);
     response.once('finish', done);
     response.once('close', done);
-    next();
   }
 
   get requestsInFlight(): number {

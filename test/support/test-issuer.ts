@@ -42,6 +42,7 @@ export class TestIssuer implements TokensForTests {
   private rogue?: KeyPair;
   url = '';
   jwksRequests = 0;
+  private jwksGate?: { opened: Promise<void>; open(): void; requested: Promise<void>; markRequested(): void };
 
   async start(): Promise<this> {
     for (const alg of ['RS256', 'ES256'] as const) {
@@ -57,7 +58,9 @@ export class TestIssuer implements TokensForTests {
         response.end(JSON.stringify({ issuer: this.url, jwks_uri: `${this.url}/oauth/v2/keys` }));
       } else if (request.url === '/oauth/v2/keys') {
         this.jwksRequests++;
-        response.end(JSON.stringify({ keys: jwks }));
+        const gate = this.jwksGate;
+        gate?.markRequested();
+        void (gate?.opened ?? Promise.resolve()).then(() => response.end(JSON.stringify({ keys: jwks })));
       } else {
         response.statusCode = 404;
         response.end('{}');
@@ -66,6 +69,25 @@ export class TestIssuer implements TokensForTests {
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
+  }
+
+  /**
+   * Holds JWKS answers back until `release()`: a request that needs the keys
+   * stays in flight meanwhile. `requested` resolves when the first one waits.
+   */
+  holdJwks(): { requested: Promise<void>; release: () => void } {
+    let open!: () => void;
+    let markRequested!: () => void;
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    const requested = new Promise<void>((resolve) => (markRequested = resolve));
+    this.jwksGate = { opened, open, requested, markRequested };
+    return {
+      requested,
+      release: () => {
+        this.jwksGate = undefined;
+        open();
+      },
+    };
   }
 
   async token(options: TokenOptions = {}): Promise<string> {
