@@ -1,11 +1,9 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import { GRPC_CODE_LOCAL } from '../common/errors/rest-exception.filter';
 import { GrpcCode } from '../common/errors/zitadel-error';
 import { MetricsService } from './metrics.service';
 import { RestRpcNames } from './rest-rpc-names';
-
-/** Where the REST exception filter leaves the gRPC code of an error answer. */
-export const GRPC_CODE_LOCAL = 'grpcCode';
 
 /** Paths that are not API calls: scraping and probing must not count as traffic. */
 const NOT_API = /^\/(metrics|healthz|readyz|docs|\.well-known|oauth\/v2\/keys)(\/|$|\?)/;

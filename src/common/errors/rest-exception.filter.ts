@@ -2,7 +2,9 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Logger } from '@nest
 import type { Response } from 'express';
 import { GrpcCode, toErrorBody } from './zitadel-error';
 import { INTERNAL_ERROR, normalizeError } from './error-normalizer';
-import { GRPC_CODE_LOCAL } from '../../metrics/rest-metrics.middleware';
+
+/** Where the filter leaves the gRPC code of an error answer (`response.locals`), for the REST metrics. */
+export const GRPC_CODE_LOCAL = 'grpcCode';
 
 /**
  * Renders every error of an HTTP request as ZITADEL's REST error body
