@@ -1,6 +1,8 @@
-// Two projects: fast unit tests beside the code, and e2e suites that boot the real
-// app against MariaDB (and later Redis). NestJS 12 ships ESM only, so SWC also
-// transforms those packages to CommonJS for Jest's module system.
+// Three projects: fast unit tests beside the code; e2e suites that boot the real
+// app against MariaDB (and Redis); and the suites whose behaviour must be the same
+// on the embedded topology (SQLite, development issuer, no configuration), run a
+// second time there. NestJS 12 ships ESM only, so SWC also transforms those
+// packages to CommonJS for Jest's module system.
 const swc = [
   '@swc/jest',
   {
@@ -20,6 +22,8 @@ const shared = {
   testEnvironment: 'node',
 };
 module.exports = {
+  // Per project it is ignored by Jest 30: e2e suites boot whole applications.
+  testTimeout: 30000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
@@ -28,6 +32,15 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      testTimeout: 30000,
+    },
+    {
+      ...shared,
+      displayName: 'e2e-embedded',
+      // Add a suite here when the embedded topology must behave exactly like MySQL for it.
+      testMatch: ['<rootDir>/test/sms-providers.e2e-spec.ts'],
+      globals: { TEST_TOPOLOGY: 'embedded' },
+      globalSetup: '<rootDir>/test/support/global-setup-embedded.ts',
       testTimeout: 30000,
     },
   ],

@@ -1,5 +1,7 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import type { ServerResponse } from 'node:http';
+import type { DestinationStream } from 'pino';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { Clock } from './common/time/clock';
@@ -7,7 +9,10 @@ import { CryptoModule } from './common/crypto/crypto.module';
 import { JsonBodyMiddleware } from './common/http/json-body.middleware';
 import { loggerOptions } from './common/logging/logger-options';
 import { DatabaseModule } from './database/database.module';
-import { HealthController } from './health/health.controller';
+import { HealthModule } from './health/health.module';
+import { HttpDrain } from './lifecycle/http-drain';
+import { MetricsModule } from './metrics/metrics.module';
+import { RestMetricsMiddleware } from './metrics/rest-metrics.middleware';
 import { AuthModule } from './modules/auth/auth.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { SmsModule } from './modules/sms/sms.module';
@@ -15,6 +20,8 @@ import { SmsModule } from './modules/sms/sms.module';
 export interface AppOptions {
   /** Replaces the system clock (tests of expiry). */
   clock?: Clock;
+  /** Where the JSON log lines go instead of stdout (tests that read the log). */
+  logStream?: DestinationStream;
 }
 
 @Module({})
@@ -24,18 +31,28 @@ export class AppModule implements NestModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config, options.clock),
-        LoggerModule.forRoot(loggerOptions(config)),
+        LoggerModule.forRoot(loggerOptions(config, options.logStream)),
+        MetricsModule,
         CryptoModule,
         DatabaseModule,
-        AuthModule,
+        HealthModule,
+        AuthModule.forRoot(config),
         NotificationsModule,
         SmsModule,
       ],
-      controllers: [HealthController],
+      providers: [HttpDrain],
+      exports: [HttpDrain],
     };
   }
 
+  constructor(private readonly drain: HttpDrain) {}
+
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(JsonBodyMiddleware).forRoutes('*');
+    // Drain and metrics first: they must see every request, also the ones the body parser refuses.
+    const trackInFlight = (_request: unknown, response: ServerResponse, next: () => void) => {
+      this.drain.track(response);
+      next();
+    };
+    consumer.apply(trackInFlight, RestMetricsMiddleware, JsonBodyMiddleware).forRoutes('*');
   }
 }

@@ -1,10 +1,12 @@
 import 'reflect-metadata';
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
+import { AddressInfo } from 'node:net';
 import { AppModule, AppOptions } from './app.module';
 import { AppConfig } from './config/app-config';
 import { RestExceptionFilter } from './common/errors/rest-exception.filter';
+import { RestRpcNames } from './metrics/rest-rpc-names';
 import { setupSwagger } from './swagger';
 
 /** Builds the whole application; main() and the e2e suites both start it this way. */
@@ -12,14 +14,17 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   const app = await NestFactory.create(AppModule.forRoot(config, options), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new RestExceptionFilter());
-  app.enableShutdownHooks();
   (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
-  setupSwagger(app, config);
+  const document = setupSwagger(app, config);
+  app.get(RestRpcNames).learn(document);
   return app;
 }
 
+/** Creates and listens. Signals are main()'s business (installGracefulShutdown), not the app's. */
 export async function startApp(config: AppConfig, options: AppOptions = {}): Promise<INestApplication> {
   const app = await createApp(config, options);
   await app.listen(config.httpPort, config.host);
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  new NestLogger('Http').log(`listening on http://${config.host}:${port} (REST, Swagger UI at /docs, /healthz, /readyz, /metrics)`);
   return app;
 }

@@ -1,6 +1,7 @@
 import { config as loadDotenv } from 'dotenv';
 import { ConfigError, loadConfig } from './config/app-config';
 import { startApp } from './bootstrap';
+import { installGracefulShutdown } from './lifecycle/graceful-shutdown';
 
 async function main(): Promise<void> {
   loadDotenv({ quiet: true });
@@ -15,7 +16,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  await startApp(config);
+  const app = await startApp(config);
+  installGracefulShutdown(app);
 }
 
 main().catch((error: unknown) => {

@@ -26,8 +26,33 @@ describe('loadConfig', () => {
       queuePrefix: 'identity',
       logLevel: 'info',
       auth: { issuer: 'https://issuer.example.com' },
-      database: { host: '127.0.0.1', port: 3306, username: 'root', password: 'pw', database: 'identity' },
+      database: { kind: 'mysql', host: '127.0.0.1', port: 3306, username: 'root', password: 'pw', database: 'identity' },
     });
+  });
+
+  it('falls back to the embedded defaults with no configuration at all', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      httpPort: 8080,
+      dataDir: './data',
+      database: { kind: 'sqlite', path: './data/identity.sqlite' },
+      auth: { issuer: undefined },
+    });
+    expect(config.masterKey).toBeUndefined();
+    expect(config.redisUrl).toBeUndefined();
+    expect(loadConfig({ DATA_DIR: '/var/lib/identity/' }).database).toEqual({ kind: 'sqlite', path: '/var/lib/identity/identity.sqlite' });
+  });
+
+  it('lets each production variable switch on its own', () => {
+    expect(loadConfig({ AUTH_ISSUER: 'https://idp.example.com' })).toMatchObject({ database: { kind: 'sqlite' }, auth: { issuer: 'https://idp.example.com' } });
+    expect(loadConfig({ MASTER_KEY: base.MASTER_KEY }).masterKey).toBe(base.MASTER_KEY);
+    expect(loadConfig({ DATABASE_URL: base.DATABASE_URL, MASTER_KEY: base.MASTER_KEY }).auth.issuer).toBeUndefined();
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).redisUrl).toBe('redis://127.0.0.1:6379');
+  });
+
+  it('still refuses a real database without MASTER_KEY', () => {
+    expect(errorOf({ DATABASE_URL: base.DATABASE_URL })).toMatch(/^MASTER_KEY: is required when DATABASE_URL is set/);
+    expect(errorOf({ MASTER_KEY: 'short' })).toMatch(/^MASTER_KEY: must be exactly 32/);
   });
 
   it('names the variable and the problem in one line', () => {

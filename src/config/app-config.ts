@@ -2,7 +2,8 @@
  * The service's whole configuration, read once from the environment (CONTRACT.md
  * "Configuration"). Nothing else in the code base reads process.env.
  */
-export interface DatabaseConfig {
+export interface MysqlDatabaseConfig {
+  kind: 'mysql';
   /** mysql://USER:PASS@HOST:PORT/DB as given. */
   url: string;
   host: string;
@@ -12,9 +13,21 @@ export interface DatabaseConfig {
   database: string;
 }
 
+/** The embedded database: one SQLite file under DATA_DIR (no DATABASE_URL). */
+export interface SqliteDatabaseConfig {
+  kind: 'sqlite';
+  /** e.g. ./data/identity.sqlite */
+  path: string;
+}
+
+export type DatabaseConfig = MysqlDatabaseConfig | SqliteDatabaseConfig;
+
 export interface AuthConfig {
-  /** OpenID issuer whose access tokens are accepted; `iss` must equal it. */
-  issuer: string;
+  /**
+   * OpenID issuer whose access tokens are accepted; `iss` must equal it.
+   * Absent: the service is its own development issuer (src/modules/auth/dev-issuer).
+   */
+  issuer?: string;
   /** When set, `aud` must contain it. */
   audience?: string;
 }
@@ -29,10 +42,16 @@ export interface AppConfig {
   httpPort: number;
   grpcPort: number;
   database: DatabaseConfig;
+  /** Where the embedded defaults keep their files (SQLite, generated master key, dev issuer key). */
+  dataDir: string;
+  /** Absent: the notification queue runs in-process. */
   redisUrl?: string;
   queuePrefix: string;
-  /** 32 characters; encrypts stored secrets with AES-256-GCM. */
-  masterKey: string;
+  /**
+   * 32 characters; encrypts stored secrets with AES-256-GCM. Absent (only
+   * allowed without DATABASE_URL): a key generated once into DATA_DIR.
+   */
+  masterKey?: string;
   auth: AuthConfig;
   twilioBaseUrl?: string;
   smtp?: SmtpConfig;
@@ -54,11 +73,23 @@ type Env = Record<string, string | undefined>;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+export const DEFAULT_DATA_DIR = './data';
+
 /** Only the database part, for tools that need nothing else (the migration CLI). */
 export function loadDatabaseConfig(env: Env): DatabaseConfig {
   const value = env.DATABASE_URL?.trim();
-  if (!value) throw new ConfigError('DATABASE_URL', 'is required, e.g. mysql://root@127.0.0.1:3306/identity');
-  return parseDatabaseUrl(value);
+  return value ? parseDatabaseUrl(value) : sqliteDatabase(readDataDir(env));
+}
+
+function readDataDir(env: Env): string {
+  const value = env.DATA_DIR?.trim();
+  if (value === undefined || value === '') return DEFAULT_DATA_DIR;
+  if (value.includes('\0')) throw new ConfigError('DATA_DIR', 'must be a directory path');
+  return value.replace(/(.)\/+$/, '$1');
+}
+
+function sqliteDatabase(dataDir: string): SqliteDatabaseConfig {
+  return { kind: 'sqlite', path: `${dataDir}/identity.sqlite` };
 }
 
 export function loadConfig(env: Env): AppConfig {
@@ -67,22 +98,20 @@ export function loadConfig(env: Env): AppConfig {
     return value === undefined || value.trim() === '' ? undefined : value.trim();
   };
 
+  // Each of DATABASE_URL, REDIS_URL, MASTER_KEY and AUTH_ISSUER that is
+  // missing falls back to its embedded default on its own (CONTRACT.md
+  // "Embedded defaults"), except that a real database never gets a generated key.
+  const dataDir = readDataDir(env);
   const databaseUrl = read('DATABASE_URL');
-  if (!databaseUrl) {
-    throw new ConfigError('DATABASE_URL', 'is required, e.g. mysql://root@127.0.0.1:3306/identity');
-  }
-  const masterKey = env.MASTER_KEY;
-  if (masterKey === undefined || masterKey === '') {
+  const masterKey = env.MASTER_KEY === '' ? undefined : env.MASTER_KEY;
+  if (masterKey === undefined && databaseUrl) {
     throw new ConfigError('MASTER_KEY', 'is required when DATABASE_URL is set (exactly 32 characters; it encrypts stored secrets)');
   }
-  if ([...masterKey].length !== 32 || Buffer.byteLength(masterKey, 'utf8') !== 32) {
+  if (masterKey !== undefined && ([...masterKey].length !== 32 || Buffer.byteLength(masterKey, 'utf8') !== 32)) {
     throw new ConfigError('MASTER_KEY', `must be exactly 32 single-byte characters, got ${[...masterKey].length}`);
   }
   const issuer = read('AUTH_ISSUER');
-  if (!issuer) {
-    throw new ConfigError('AUTH_ISSUER', 'is required: the OpenID issuer whose access tokens are accepted, e.g. https://idp.example.com');
-  }
-  parseHttpUrl('AUTH_ISSUER', issuer);
+  if (issuer) parseHttpUrl('AUTH_ISSUER', issuer);
 
   const twilioBaseUrl = read('TWILIO_BASE_URL');
   if (twilioBaseUrl) {
@@ -124,11 +153,12 @@ export function loadConfig(env: Env): AppConfig {
     host: read('HOST') ?? '0.0.0.0',
     httpPort: parsePort('HTTP_PORT', read('HTTP_PORT'), 8080),
     grpcPort: parsePort('GRPC_PORT', read('GRPC_PORT'), 8081),
-    database: parseDatabaseUrl(databaseUrl),
+    database: databaseUrl ? parseDatabaseUrl(databaseUrl) : sqliteDatabase(dataDir),
+    dataDir,
     redisUrl,
     queuePrefix,
     masterKey,
-    auth: { issuer: issuer.replace(/\/+$/, ''), audience: read('AUTH_AUDIENCE') },
+    auth: { issuer: issuer?.replace(/\/+$/, ''), audience: read('AUTH_AUDIENCE') },
     twilioBaseUrl: twilioBaseUrl?.replace(/\/+$/, ''),
     smtp,
     logLevel: logLevel as AppConfig['logLevel'],
@@ -160,7 +190,7 @@ function parsePort(variable: string, value: string | undefined, fallback: number
   return Number(value);
 }
 
-function parseDatabaseUrl(value: string): DatabaseConfig {
+function parseDatabaseUrl(value: string): MysqlDatabaseConfig {
   const url = parseUrl('DATABASE_URL', value);
   if (url.protocol !== 'mysql:' && url.protocol !== 'mariadb:') {
     throw new ConfigError('DATABASE_URL', 'must be mysql://USER:PASS@HOST:PORT/DB');
@@ -173,6 +203,7 @@ function parseDatabaseUrl(value: string): DatabaseConfig {
     throw new ConfigError('DATABASE_URL', 'must name a user, e.g. mysql://root@127.0.0.1:3306/identity');
   }
   return {
+    kind: 'mysql',
     url: value,
     host: url.hostname.replace(/^\[|\]$/g, ''),
     port: url.port ? Number(url.port) : 3306,

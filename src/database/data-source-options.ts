@@ -3,13 +3,35 @@ import { DataSourceOptions } from 'typeorm';
 import { DatabaseConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { SQLITE_MIGRATIONS } from './migrations/sqlite';
 
 /**
  * The one TypeORM DataSource definition, used by the app (src/database) and by
  * the migration CLI (`npm run migration:run`). Schema changes go through
- * migrations only: `synchronize` stays off against MySQL.
+ * migrations only (one set per dialect, same names): `synchronize` stays off.
  */
-export function dataSourceOptions(database: DatabaseConfig, extra: { poolSize?: number } = {}): DataSourceOptions {
+export function dataSourceOptions(database: DatabaseConfig, extra: { poolSize?: number; readonly?: boolean } = {}): DataSourceOptions {
+  if (database.kind === 'sqlite') {
+    return {
+      type: 'better-sqlite3',
+      database: database.path,
+      readonly: extra.readonly ?? false,
+      // WAL: readers (the read connection, `npm run token`, an operator's
+      // sqlite3 shell) never block the writer, and the writer never blocks them.
+      enableWAL: !extra.readonly,
+      timeout: 5_000,
+      prepareDatabase: (db: { pragma(source: string): unknown }) => {
+        db.pragma('busy_timeout = 5000');
+        if (!extra.readonly) db.pragma('synchronous = NORMAL');
+      },
+      entities: ENTITIES,
+      migrations: SQLITE_MIGRATIONS,
+      migrationsTableName: 'schema_migrations',
+      migrationsRun: false,
+      synchronize: false,
+      logging: false,
+    };
+  }
   return {
     type: 'mysql',
     host: database.host,

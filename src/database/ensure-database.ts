@@ -1,8 +1,8 @@
 import { createConnection } from 'mysql2/promise';
-import { DatabaseConfig } from '../config/app-config';
+import { MysqlDatabaseConfig } from '../config/app-config';
 
 /** Creates the configured database when it does not exist yet (CONTRACT.md). */
-export async function ensureDatabaseExists(database: DatabaseConfig): Promise<void> {
+export async function ensureDatabaseExists(database: MysqlDatabaseConfig): Promise<void> {
   const connection = await createConnection({
     host: database.host,
     port: database.port,

@@ -1,28 +1,32 @@
-import { Controller, Get, HttpCode } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
-import { unavailable } from '../common/errors/zitadel-error';
+import { HealthCheckResult } from '@nestjs/terminus';
+import type { Response } from 'express';
+import { ReadinessService } from './readiness.service';
 
-/** Liveness and readiness for orchestrators. */
+/**
+ * Liveness and readiness for orchestrators, in terminus' JSON shape (what
+ * operators' tooling expects), 503 when not ok. API routes keep ZITADEL's
+ * error shape; these two are not API routes.
+ */
 @ApiExcludeController()
 @Controller()
 export class HealthController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly readiness: ReadinessService) {}
 
   @Get('healthz')
-  @HttpCode(200)
-  live() {
-    return { status: 'ok' };
+  async live(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult> {
+    return answer(response, await this.readiness.live());
   }
 
   @Get('readyz')
-  async ready() {
-    try {
-      await this.dataSource.query('SELECT 1');
-      if (await this.dataSource.showMigrations()) throw new Error('migrations pending');
-    } catch {
-      throw unavailable('HEALTH-Db0wn', 'database not ready');
-    }
-    return { status: 'ok', checks: { database: 'up', migrations: 'applied' } };
+  async ready(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult> {
+    return answer(response, await this.readiness.check());
   }
+}
+
+function answer(response: Response, result: HealthCheckResult): HealthCheckResult {
+  response.status(result.status === 'ok' || result.status === 'degraded' ? 200 : 503);
+  response.setHeader('Cache-Control', 'no-store');
+  return result;
 }

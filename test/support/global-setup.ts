@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { testDatabaseServer } from './environment';
 
@@ -13,4 +15,9 @@ export default async function globalSetup(): Promise<void> {
     throw new Error(`the e2e suites need MariaDB/MySQL at ${server.host}:${server.port} (TEST_DATABASE_URL): ${error.message}`);
   });
   await connection.end();
+
+  // Some suites run the built server and `npm run token` as a newcomer would
+  // (dist/): build first so that they never test a stale build.
+  const root = join(__dirname, '..', '..');
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
 }

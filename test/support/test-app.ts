@@ -1,14 +1,41 @@
 import { INestApplication } from '@nestjs/common';
+import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DestinationStream } from 'pino';
 import { Pool, RowDataPacket, createPool } from 'mysql2/promise';
 import { createApp } from '../../src/bootstrap';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { Clock } from '../../src/common/time/clock';
+import { DevIssuer } from '../../src/modules/auth/dev-issuer/dev-issuer';
+import { DevIssuerTokens } from './dev-issuer-tokens';
+import { resetNestjsPinoRoot } from './reset-logger';
 import { runId, testDatabaseUrl, testDatabaseServer } from './environment';
-import { TestIssuer } from './test-issuer';
+import { TestIssuer, TokensForTests } from './test-issuer';
 
 export const TEST_MASTER_KEY = 'e2e-master-key-0123456789abcdef!';
+
+/**
+ * mysql: MariaDB, a local OpenID issuer, MASTER_KEY (the production topology).
+ * embedded: no DATABASE_URL, MASTER_KEY or AUTH_ISSUER: SQLite, a generated
+ * key and the development issuer, all in a temporary DATA_DIR.
+ */
+export type Topology = 'mysql' | 'embedded';
+
+/** The topology of this suite: jest.config.js's e2e-embedded project sets the global. */
+export function defaultTopology(): Topology {
+  const chosen = (globalThis as { TEST_TOPOLOGY?: string }).TEST_TOPOLOGY ?? process.env.TEST_TOPOLOGY;
+  return chosen === 'embedded' ? 'embedded' : 'mysql';
+}
+
+export interface StartOptions {
+  topology?: Topology;
+  /** Where the app's JSON log lines go (tests that read the log). */
+  logStream?: DestinationStream;
+}
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -38,40 +65,65 @@ export class TestClock extends Clock {
 
 /**
  * The real application on a fresh database of its own (dropped by close()),
- * with a local issuer for tokens. One per e2e suite.
+ * with an issuer for tokens. One per e2e suite.
  */
 export class TestApp {
   app!: INestApplication;
-  issuer!: TestIssuer;
-  db!: Pool;
+  issuer!: TokensForTests;
   url = '';
   config!: AppConfig;
   readonly clock = new TestClock();
   readonly database = `idt_${runId()}_${randomBytes(4).toString('hex')}`;
+  private pool?: Pool;
+  private sqlite?: Database.Database;
+  private dataDir?: string;
 
-  static async start(env: Record<string, string> = {}): Promise<TestApp> {
-    const testApp = new TestApp();
-    await testApp.boot(env);
+  private constructor(readonly topology: Topology) {}
+
+  static async start(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestApp> {
+    const testApp = new TestApp(options.topology ?? defaultTopology());
+    try {
+      await testApp.boot(env, options);
+    } catch (error) {
+      await testApp.close().catch(() => undefined);
+      throw error;
+    }
     return testApp;
   }
 
-  private async boot(env: Record<string, string>): Promise<void> {
-    this.issuer = await new TestIssuer().start();
-    this.config = loadConfig({
-      DATABASE_URL: testDatabaseUrl(this.database),
-      MASTER_KEY: TEST_MASTER_KEY,
-      AUTH_ISSUER: this.issuer.url,
+  private async boot(env: Record<string, string>, options: StartOptions): Promise<void> {
+    const common = {
       HOST: '127.0.0.1',
       HTTP_PORT: '0',
       GRPC_PORT: '0',
       QUEUE_PREFIX: `idt-${runId()}-${this.database.slice(-8)}`,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      ...env,
-    });
-    this.app = await createApp(this.config, { clock: this.clock });
+    };
+    let testIssuer: TestIssuer | undefined;
+    if (this.topology === 'mysql') {
+      testIssuer = await new TestIssuer().start();
+      this.issuer = testIssuer;
+      this.config = loadConfig({ DATABASE_URL: testDatabaseUrl(this.database), MASTER_KEY: TEST_MASTER_KEY, AUTH_ISSUER: testIssuer.url, ...common, ...env });
+    } else {
+      this.dataDir = mkdtempSync(join(tmpdir(), 'idt-embedded-'));
+      this.config = loadConfig({ DATA_DIR: this.dataDir, ...common, ...env });
+    }
+    resetNestjsPinoRoot();
+    this.app = await createApp(this.config, { clock: this.clock, logStream: options.logStream });
     await this.app.listen(0, '127.0.0.1');
     this.url = `http://127.0.0.1:${(this.app.getHttpServer().address() as AddressInfo).port}`;
-    this.db = createPool({ ...testDatabaseServer(), database: this.database, connectionLimit: 4, timezone: 'Z' });
+    if (this.config.database.kind === 'mysql') {
+      this.pool = createPool({ ...testDatabaseServer(), database: this.database, connectionLimit: 4, timezone: 'Z' });
+    } else {
+      this.sqlite = new Database(this.config.database.path, { readonly: true });
+    }
+    if (!testIssuer) this.issuer = new DevIssuerTokens(this.app.get(DevIssuer));
+  }
+
+  /** The TestIssuer of the mysql topology (its JWKS counter, RS256 keys). */
+  get testIssuer(): TestIssuer {
+    if (!(this.issuer instanceof TestIssuer)) throw new Error('this suite runs on the embedded topology: no TestIssuer');
+    return this.issuer;
   }
 
   async request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
@@ -94,18 +146,24 @@ export class TestApp {
     return { status: response.status, body: parsed as T, headers: response.headers, text };
   }
 
+  /** Reads the database directly (SQL both MySQL and SQLite understand). */
   async query<T extends RowDataPacket = RowDataPacket>(sql: string, params: unknown[] = []): Promise<T[]> {
-    const [rows] = await this.db.query<T[]>(sql, params);
+    if (this.sqlite) return this.sqlite.prepare(sql).all(...params) as T[];
+    const [rows] = await this.pool!.query<T[]>(sql, params);
     return rows;
   }
 
   async close(): Promise<void> {
     await this.app?.close();
-    await this.db?.end();
-    await this.issuer?.stop();
-    const pool = createPool({ ...testDatabaseServer(), connectionLimit: 1 });
-    await pool.query(`DROP DATABASE IF EXISTS \`${this.database}\``);
-    await pool.end();
+    this.sqlite?.close();
+    await this.pool?.end();
+    if (this.issuer instanceof TestIssuer) await this.issuer.stop();
+    if (this.dataDir) rmSync(this.dataDir, { recursive: true, force: true });
+    if (this.topology === 'mysql') {
+      const pool = createPool({ ...testDatabaseServer(), connectionLimit: 1 });
+      await pool.query(`DROP DATABASE IF EXISTS \`${this.database}\``);
+      await pool.end();
+    }
   }
 }
 

@@ -24,16 +24,25 @@ export interface TokenOptions {
 
 type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
 
+/** What the suites sign tokens with, in either topology (TestIssuer, DevIssuerTokens). */
+export interface TokensForTests {
+  readonly url: string;
+  token(options?: TokenOptions): Promise<string>;
+  /** A token of an IAM_OWNER, the role that may do everything. */
+  owner(extra?: TokenOptions): Promise<string>;
+}
+
 /**
  * A small OpenID issuer on 127.0.0.1 for the e2e suites: discovery document,
  * JWKS with an RS256 and an ES256 key, and tokens signed with jose.
  */
-export class TestIssuer {
+export class TestIssuer implements TokensForTests {
   private server?: Server;
   private keys = new Map<'RS256' | 'ES256', { pair: KeyPair; kid: string }>();
   private rogue?: KeyPair;
   url = '';
   jwksRequests = 0;
+  private jwksGate?: { opened: Promise<void>; open(): void; requested: Promise<void>; markRequested(): void };
 
   async start(): Promise<this> {
     for (const alg of ['RS256', 'ES256'] as const) {
@@ -49,7 +58,9 @@ export class TestIssuer {
         response.end(JSON.stringify({ issuer: this.url, jwks_uri: `${this.url}/oauth/v2/keys` }));
       } else if (request.url === '/oauth/v2/keys') {
         this.jwksRequests++;
-        response.end(JSON.stringify({ keys: jwks }));
+        const gate = this.jwksGate;
+        gate?.markRequested();
+        void (gate?.opened ?? Promise.resolve()).then(() => response.end(JSON.stringify({ keys: jwks })));
       } else {
         response.statusCode = 404;
         response.end('{}');
@@ -58,6 +69,25 @@ export class TestIssuer {
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
+  }
+
+  /**
+   * Holds JWKS answers back until `release()`: a request that needs the keys
+   * stays in flight meanwhile. `requested` resolves when the first one waits.
+   */
+  holdJwks(): { requested: Promise<void>; release: () => void } {
+    let open!: () => void;
+    let markRequested!: () => void;
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    const requested = new Promise<void>((resolve) => (markRequested = resolve));
+    this.jwksGate = { opened, open, requested, markRequested };
+    return {
+      requested,
+      release: () => {
+        this.jwksGate = undefined;
+        open();
+      },
+    };
   }
 
   async token(options: TokenOptions = {}): Promise<string> {

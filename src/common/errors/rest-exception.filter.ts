@@ -3,6 +3,9 @@ import type { Response } from 'express';
 import { GrpcCode, toErrorBody } from './zitadel-error';
 import { INTERNAL_ERROR, normalizeError } from './error-normalizer';
 
+/** Where the filter leaves the gRPC code of an error answer (`response.locals`), for the REST metrics. */
+export const GRPC_CODE_LOCAL = 'grpcCode';
+
 /**
  * Renders every error of an HTTP request as ZITADEL's REST error body
  * (`{code, message, details: [ErrorDetail]}`) with grpc-gateway's status.
@@ -31,6 +34,7 @@ export class RestExceptionFilter implements ExceptionFilter {
       // grpc-gateway sets WWW-Authenticate to the message for Unauthenticated.
       response.setHeader('WWW-Authenticate', `Bearer error="invalid_token", error_description="${error.text.replace(/"/g, "'")}"`);
     }
+    response.locals[GRPC_CODE_LOCAL] = error.code;
     const status = error.id === 'GATEWAY-MethodNotAllowed' ? HttpStatus.METHOD_NOT_ALLOWED : error.httpStatus;
     response.status(status).type('application/json').send(JSON.stringify(toErrorBody(error)));
   }

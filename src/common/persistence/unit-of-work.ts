@@ -1,31 +1,45 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { Dialect, dialectOf } from './dialect';
 
-const RETRYABLE_MYSQL_ERRORS = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
+const RETRYABLE_ERRORS = new Set([
+  // InnoDB chose this transaction as a deadlock victim, or it waited too long.
+  'ER_LOCK_DEADLOCK',
+  'ER_LOCK_WAIT_TIMEOUT',
+  // Another process (an operator's sqlite3 shell) held the SQLite file longer than busy_timeout.
+  'SQLITE_BUSY',
+]);
 
 /**
- * One use case = one transaction. InnoDB may pick a transaction as a deadlock
- * victim under concurrent writes; such a transaction changed nothing, so it is
- * safe to run the whole use case again.
+ * One use case = one transaction. A transaction that failed with one of the
+ * errors above changed nothing, so it is safe to run the whole use case again.
+ *
+ * MySQL runs it at READ COMMITTED with row locks (`writeLock(em)`). SQLite is
+ * serializable by nature and TypeORM shares its one connection between all
+ * transactions, so the embedded database runs write transactions one at a
+ * time (see DatabaseModule), and reads go to a connection of their own.
  */
 @Injectable()
 export class UnitOfWork {
-  constructor(private readonly dataSource: DataSource) {}
+  readonly dialect: Dialect;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    /** Reads outside a transaction; SQLite's is a separate read-only connection. */
+    readonly reader: EntityManager = dataSource.manager,
+  ) {
+    this.dialect = dialectOf(dataSource);
+  }
 
   async run<T>(work: (em: EntityManager) => Promise<T>, attempts = 4): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.dataSource.transaction('READ COMMITTED', work);
+        return this.dialect === 'mysql' ? await this.dataSource.transaction('READ COMMITTED', work) : await this.dataSource.transaction(work);
       } catch (error) {
         const code = (error as { code?: string; driverError?: { code?: string } })?.driverError?.code ?? (error as { code?: string }).code;
-        if (attempt >= attempts || !code || !RETRYABLE_MYSQL_ERRORS.has(code)) throw error;
+        if (attempt >= attempts || !code || !RETRYABLE_ERRORS.has(code)) throw error;
         await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 10));
       }
     }
-  }
-
-  /** Reads outside a transaction. */
-  get reader(): EntityManager {
-    return this.dataSource.manager;
   }
 }

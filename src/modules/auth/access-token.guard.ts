@@ -1,8 +1,8 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
+import { AuthGuard, AuthModuleOptions } from '@nestjs/passport';
 import { ZitadelError, permissionDenied, unauthenticated, unavailable } from '../../common/errors/zitadel-error';
-import { IssuerUnreachableError, UnknownSigningKeyError } from './issuer-keys';
+import { IssuerUnreachableError, UnknownSigningKeyError } from './trusted-issuer';
 import { InstancePermission } from './permissions';
 import { Principal, ZITADEL_API_SCOPE } from './principal';
 import { TokenCarrier, attachPrincipal, tokenCarrierOf } from './request-principal';
@@ -21,8 +21,12 @@ export const AUTH_REQUIREMENT = Reflector.createDecorator<AuthRequirement>();
  */
 @Injectable()
 export class AccessTokenGuard extends AuthGuard() {
-  constructor(private readonly reflector: Reflector) {
-    super();
+  constructor(
+    private readonly reflector: Reflector,
+    // Passed on so that passport's mixin does not log a missing default strategy at start-up.
+    options: AuthModuleOptions,
+  ) {
+    super(options);
   }
 
   /** One carrier per call, so passport and this guard see the same object. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { writeLock } from '../../common/persistence/dialect';
 import { SmsProviderEntity, SmsProviderState } from './sms-provider.entity';
 
 /** Every query on sms_providers. */
@@ -9,9 +10,9 @@ export class SmsProviderRepository {
     return em.findOne(SmsProviderEntity, { where: { instanceId, id } });
   }
 
-  /** Loads and row-locks one provider for a change (SELECT … FOR UPDATE). */
+  /** Loads and row-locks one provider for a change (SELECT … FOR UPDATE on MySQL). */
   findForUpdate(em: EntityManager, instanceId: string, id: string): Promise<SmsProviderEntity | null> {
-    return em.findOne(SmsProviderEntity, { where: { instanceId, id }, lock: { mode: 'pessimistic_write' } });
+    return em.findOne(SmsProviderEntity, { where: { instanceId, id }, lock: writeLock(em) });
   }
 
   /**
@@ -19,7 +20,7 @@ export class SmsProviderRepository {
    * locks so that two concurrent activations run one after the other.
    */
   lockAll(em: EntityManager, instanceId: string): Promise<SmsProviderEntity[]> {
-    return em.find(SmsProviderEntity, { where: { instanceId }, order: { id: 'ASC' }, lock: { mode: 'pessimistic_write' } });
+    return em.find(SmsProviderEntity, { where: { instanceId }, order: { id: 'ASC' }, lock: writeLock(em) });
   }
 
   findActive(em: EntityManager, instanceId: string): Promise<SmsProviderEntity | null> {

@@ -2,21 +2,23 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JwksClient, SigningKeyNotFoundError } from 'jwks-rsa';
 import { APP_CONFIG } from '../../config/config.module';
 import { AppConfig } from '../../config/app-config';
-
-export class UnknownSigningKeyError extends Error {}
-export class IssuerUnreachableError extends Error {}
+import { IssuerUnreachableError, TrustedIssuer, UnknownSigningKeyError } from './trusted-issuer';
 
 /**
- * The public keys of AUTH_ISSUER: the discovery document names the JWKS; keys
+ * AUTH_ISSUER and its public keys: the discovery document names the JWKS; keys
  * are cached, and an unknown `kid` triggers a refetch, rate-limited so that
  * tokens with made-up key ids cannot hammer the issuer.
  */
 @Injectable()
-export class IssuerKeys {
+export class RemoteIssuer extends TrustedIssuer {
   private jwksUri?: Promise<string>;
   private readonly client: JwksClient;
+  readonly url: string;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    super();
+    if (!config.auth.issuer) throw new Error('RemoteIssuer needs AUTH_ISSUER');
+    this.url = config.auth.issuer;
     this.client = new JwksClient({
       cache: true,
       cacheMaxEntries: 20,
@@ -28,7 +30,7 @@ export class IssuerKeys {
     });
   }
 
-  async publicKeyFor(kid: string | undefined): Promise<string> {
+  override async publicKeyFor(kid: string | undefined): Promise<string> {
     try {
       const key = await this.client.getSigningKey(kid);
       return key.getPublicKey();
@@ -45,7 +47,7 @@ export class IssuerKeys {
 
   private discoverJwksUri(): Promise<string> {
     if (!this.jwksUri) {
-      this.jwksUri = this.fetchJson(`${this.config.auth.issuer}/.well-known/openid-configuration`).then((doc) => {
+      this.jwksUri = this.fetchJson(`${this.url}/.well-known/openid-configuration`).then((doc) => {
         const uri = (doc as { jwks_uri?: unknown }).jwks_uri;
         if (typeof uri !== 'string') throw new Error('the discovery document has no jwks_uri');
         return uri;

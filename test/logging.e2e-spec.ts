@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import { TEST_MASTER_KEY, TestApp, Topology } from './support/test-app';
+
+/** Collects the app's JSON log lines. */
+class LogCapture extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString('utf8');
+    done();
+  }
+  get lines(): Array<Record<string, any>> {
+    return this.text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, any>);
+  }
+}
+
+describe.each<Topology>(['mysql', 'embedded'])('logs (%s)', (topology) => {
+  const log = new LogCapture();
+  let t: TestApp;
+  const secrets: string[] = [];
+
+  beforeAll(async () => {
+    t = await TestApp.start({ LOG_LEVEL: 'debug' }, { topology, logStream: log });
+    const owner = await t.issuer.owner();
+    const expired = await t.issuer.owner({ expiresIn: -60 });
+    const foreign = await t.issuer.owner({ issuer: 'https://evil.example.com' });
+    secrets.push(owner, expired, foreign, 'twilio-secret-first-9f8e7d', 'twilio-secret-rotated-1a2b3c', 'secret-in-broken-json-5d6e', 'query-secret-7f8g');
+
+    const added = await t.request('POST', '/admin/v1/sms/twilio', {
+      token: owner,
+      body: { sid: 'AC1', token: 'twilio-secret-first-9f8e7d' },
+      headers: { 'x-request-id': 'add-twilio-request' },
+    });
+    await t.request('PUT', `/admin/v1/sms/twilio/${added.body.id}/token?token=query-secret-7f8g`, { token: owner, body: { token: 'twilio-secret-rotated-1a2b3c' } });
+    const http = await t.request('POST', '/admin/v1/sms/http', { token: owner, body: { endpoint: 'https://relay.example.com' } });
+    expect(http.body.signingKey).toBeDefined();
+    secrets.push(http.body.signingKey);
+
+    // Error paths: bad tokens, a body that is not JSON, a refused value, unknown ids.
+    await t.request('PUT', `/admin/v1/sms/twilio/${added.body.id}/token`, { token: expired, body: { token: 'twilio-secret-rotated-1a2b3c' } });
+    await t.request('PUT', `/admin/v1/sms/twilio/${added.body.id}/token`, { token: foreign, body: { token: 'twilio-secret-rotated-1a2b3c' } });
+    await t.request('PUT', `/admin/v1/sms/twilio/${added.body.id}/token`, { token: owner, rawBody: '{"token":"secret-in-broken-json-5d6e', headers: { 'content-type': 'application/json' } });
+    await t.request('PUT', `/admin/v1/sms/twilio/${added.body.id}/token`, { token: owner, body: { token: 'twilio-secret-rotated-1a2b3c'.repeat(10) } });
+    await t.request('PUT', '/admin/v1/sms/twilio/404/token', { token: owner, body: { token: 'twilio-secret-rotated-1a2b3c' } });
+    await t.request('GET', '/admin/v1/sms/1', { headers: { authorization: `Basic ${Buffer.from('user:twilio-secret-first-9f8e7d').toString('base64')}` } });
+
+    if (topology === 'embedded') {
+      secrets.push(readFileSync(`${t.config.dataDir}/master.key`, 'utf8').trim());
+      secrets.push(JSON.parse(readFileSync(`${t.config.dataDir}/dev-issuer.jwk.json`, 'utf8')).d);
+    } else {
+      secrets.push(TEST_MASTER_KEY);
+    }
+  });
+  afterAll(() => t.close());
+
+  it('writes JSON lines, one per request with its request id', () => {
+    const requests = log.lines.filter((line) => line.req?.path?.startsWith('/admin/v1/sms'));
+    expect(requests.length).toBeGreaterThanOrEqual(9);
+    for (const line of requests) {
+      expect(line).toEqual(expect.objectContaining({ level: expect.any(Number), time: expect.any(Number), msg: expect.any(String) }));
+      expect(line.req).toEqual({ id: expect.stringMatching(/^[\w.-]+$/), method: expect.any(String), path: expect.any(String) });
+      expect(line.res).toEqual({ statusCode: expect.any(Number) });
+    }
+    expect(requests.find((line) => line.req.id === 'add-twilio-request')).toEqual(
+      expect.objectContaining({ msg: 'request completed', req: { id: 'add-twilio-request', method: 'POST', path: '/admin/v1/sms/twilio' }, res: { statusCode: 200 } }),
+    );
+    expect(new Set(requests.map((line) => line.req.id)).size).toBe(requests.length);
+    expect(requests.map((line) => line.res.statusCode)).toEqual(expect.arrayContaining([200, 400, 401, 404]));
+  });
+
+  it('never contains a token, a secret or a key', () => {
+    expect(log.text.length).toBeGreaterThan(0);
+    expect(secrets.length).toBeGreaterThanOrEqual(9);
+    for (const secret of secrets) {
+      expect(secret.length).toBeGreaterThan(8);
+      expect({ secret, logged: log.text.includes(secret) }).toEqual({ secret, logged: false });
+    }
+    expect(log.text).not.toMatch(/eyJ[\w-]{10,}\.[\w-]{10,}/); // no JWT, whole or in part
+    expect(log.text).not.toContain('query-secret');
+    expect(log.text).not.toMatch(/authorization/i);
+  });
+});

@@ -1,0 +1,106 @@
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export const PROJECT_ROOT = join(__dirname, '..', '..');
+
+/** A clean environment: nothing of the developer's or CI's configuration leaks in. */
+export function bareEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...extra };
+}
+
+/** A local port that was free a moment ago (for servers whose URL must be known in advance). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/**
+ * `node dist/src/main.js` (what `npm start` runs after building), in a working
+ * directory and environment of the test's choosing. Its stdout is JSON lines.
+ */
+export class BuiltServer {
+  readonly lines: Array<Record<string, any>> = [];
+  readonly stderr: string[] = [];
+  url = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private readonly process: ChildProcess;
+  private readonly waiters: Array<{ test: (line: Record<string, any>) => boolean; resolve: (line: Record<string, any>) => void }> = [];
+
+  private constructor(cwd: string, env: NodeJS.ProcessEnv) {
+    this.process = spawn(process.execPath, [join(PROJECT_ROOT, 'dist/src/main.js')], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let pending = '';
+    this.process.stdout!.on('data', (chunk: Buffer) => {
+      pending += chunk.toString('utf8');
+      let end: number;
+      while ((end = pending.indexOf('\n')) >= 0) {
+        const text = pending.slice(0, end);
+        pending = pending.slice(end + 1);
+        let line: Record<string, any>;
+        try {
+          line = JSON.parse(text) as Record<string, any>;
+        } catch {
+          line = { notJson: text };
+        }
+        this.lines.push(line);
+        for (const waiter of [...this.waiters]) {
+          if (waiter.test(line)) {
+            this.waiters.splice(this.waiters.indexOf(waiter), 1);
+            waiter.resolve(line);
+          }
+        }
+      }
+    });
+    this.process.stderr!.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString('utf8')));
+    this.exited = new Promise((resolve) => this.process.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  /** Starts the server and waits for its "listening on" line and a ready /readyz. */
+  static async start(cwd: string, env: NodeJS.ProcessEnv): Promise<BuiltServer> {
+    const server = new BuiltServer(cwd, env);
+    const listening = await Promise.race([
+      server.waitForLine((line) => typeof line.msg === 'string' && line.msg.startsWith('listening on ')),
+      server.exited.then((exit) => {
+        throw new Error(`the server exited (${JSON.stringify(exit)}) before listening: ${server.stderr.join('')}`);
+      }),
+    ]);
+    const port = /:(\d+) /.exec(listening.msg as string)![1];
+    server.url = `http://127.0.0.1:${port}`;
+    for (;;) {
+      const ready = await fetch(`${server.url}/readyz`).catch(() => undefined);
+      if (ready?.status === 200) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return server;
+  }
+
+  waitForLine(test: (line: Record<string, any>) => boolean): Promise<Record<string, any>> {
+    const seen = this.lines.find(test);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => this.waiters.push({ test, resolve }));
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.process.kill(signal);
+  }
+
+  /** For afterAll: make sure no server outlives its suite. */
+  async kill(): Promise<void> {
+    if (this.process.exitCode === null && this.process.signalCode === null) {
+      this.process.kill('SIGKILL');
+      await this.exited;
+    }
+  }
+}
+
+/** `node dist/scripts/token.js …` (what `npm run token` runs): its stdout, trimmed. */
+export function runTokenScript(cwd: string, env: NodeJS.ProcessEnv, args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(PROJECT_ROOT, 'dist/scripts/token.js'), ...args], { cwd, env }, (error, stdout, stderr) => {
+      resolve({ stdout, stderr, code: error ? Number((error as { code?: number }).code ?? 1) : 0 });
+    });
+  });
+}
