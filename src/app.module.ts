@@ -7,6 +7,7 @@ import { CryptoModule } from './common/crypto/crypto.module';
 import { JsonBodyMiddleware } from './common/http/json-body.middleware';
 import { loggerOptions } from './common/logging/logger-options';
 import { DatabaseModule } from './database/database.module';
+import { GrpcModule } from './grpc/grpc.module';
 import { HealthController } from './health/health.controller';
 import { AuthModule } from './modules/auth/auth.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
@@ -30,6 +31,7 @@ export class AppModule implements NestModule {
         AuthModule,
         NotificationsModule,
         SmsModule,
+        GrpcModule,
       ],
       controllers: [HealthController],
     };

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import { Pool, RowDataPacket, createPool } from 'mysql2/promise';
 import { createApp } from '../../src/bootstrap';
+import { grpcPortOf } from '../../src/grpc/attach-grpc';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { Clock } from '../../src/common/time/clock';
 import { runId, testDatabaseUrl, testDatabaseServer } from './environment';
@@ -45,6 +46,8 @@ export class TestApp {
   issuer!: TestIssuer;
   db!: Pool;
   url = '';
+  /** host:port of the native gRPC listener. */
+  grpcUrl = '';
   config!: AppConfig;
   readonly clock = new TestClock();
   readonly database = `idt_${runId()}_${randomBytes(4).toString('hex')}`;
@@ -69,8 +72,10 @@ export class TestApp {
       ...env,
     });
     this.app = await createApp(this.config, { clock: this.clock });
+    await this.app.startAllMicroservices();
     await this.app.listen(0, '127.0.0.1');
     this.url = `http://127.0.0.1:${(this.app.getHttpServer().address() as AddressInfo).port}`;
+    this.grpcUrl = `127.0.0.1:${grpcPortOf(this.app)}`;
     this.db = createPool({ ...testDatabaseServer(), database: this.database, connectionLimit: 4, timezone: 'Z' });
   }
 

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Logger } from '@nest
 import type { Response } from 'express';
 import { GrpcCode, toErrorBody } from './zitadel-error';
 import { INTERNAL_ERROR, normalizeError } from './error-normalizer';
+import { GrpcExceptionFilter } from './grpc-exception.filter';
 
 /**
  * Renders every error of an HTTP request as ZITADEL's REST error body
@@ -11,11 +12,13 @@ import { INTERNAL_ERROR, normalizeError } from './error-normalizer';
 @Catch()
 export class RestExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('RestExceptionFilter');
+  private readonly grpc = new GrpcExceptionFilter();
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(exception: unknown, host: ArgumentsHost): unknown {
     if (host.getType() !== 'http') {
-      // gRPC errors are rendered by the gRPC layer.
-      throw exception;
+      // gRPC handlers carry the gRPC filter themselves (@ZitadelRpc); this only
+      // keeps a handler without it from leaving the call unanswered.
+      return this.grpc.catch(exception);
     }
     const response = host.switchToHttp().getResponse<Response>();
     let error = normalizeError(exception);
@@ -25,7 +28,7 @@ export class RestExceptionFilter implements ExceptionFilter {
     }
     if (response.headersSent) {
       response.end();
-      return;
+      return undefined;
     }
     if (error.code === GrpcCode.UNAUTHENTICATED) {
       // grpc-gateway sets WWW-Authenticate to the message for Unauthenticated.
@@ -33,5 +36,6 @@ export class RestExceptionFilter implements ExceptionFilter {
     }
     const status = error.id === 'GATEWAY-MethodNotAllowed' ? HttpStatus.METHOD_NOT_ALLOWED : error.httpStatus;
     response.status(status).type('application/json').send(JSON.stringify(toErrorBody(error)));
+    return undefined;
   }
 }
