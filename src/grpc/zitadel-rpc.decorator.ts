@@ -24,6 +24,8 @@ const grpcExceptionFilter = new GrpcExceptionFilter();
 export function ZitadelRpc(service: ZitadelServiceName, method: string, requirement: AuthRequirement = {}): MethodDecorator {
   const descriptor = zitadelMethod(service, method);
   return applyDecorators(
+    // Keyed by the full service name: ServerGrpc tries the name relative to the
+    // package first, then the one in the method path, which is this one.
     GrpcMethod(service, method),
     Authenticated(requirement),
     UseFilters(grpcExceptionFilter),
