@@ -26,7 +26,7 @@ const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 export class ZitadelGrpcServer extends ServerGrpc {
   private boundPort?: number;
 
-  constructor(api: ZitadelApi, private readonly settings: ZitadelGrpcServerOptions) {
+  constructor(api: ZitadelApi, settings: ZitadelGrpcServerOptions) {
     super({
       url: `${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${settings.port}`,
       package: [...new Set(api.services.map((service) => service.file.proto.package))],
