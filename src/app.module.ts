@@ -13,6 +13,7 @@ import { HealthModule } from './health/health.module';
 import { HttpDrain } from './lifecycle/http-drain';
 import { MetricsModule } from './metrics/metrics.module';
 import { RestMetricsMiddleware } from './metrics/rest-metrics.middleware';
+import { GrpcModule } from './grpc/grpc.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { SmsModule } from './modules/sms/sms.module';
@@ -39,6 +40,7 @@ export class AppModule implements NestModule {
         AuthModule.forRoot(config),
         NotificationsModule,
         SmsModule,
+        GrpcModule,
       ],
       providers: [HttpDrain],
       exports: [HttpDrain],

@@ -7,14 +7,20 @@ import { AppModule, AppOptions } from './app.module';
 import { AppConfig } from './config/app-config';
 import { RestExceptionFilter } from './common/errors/rest-exception.filter';
 import { RestRpcNames } from './metrics/rest-rpc-names';
+import { attachGrpc } from './grpc/attach-grpc';
 import { setupSwagger } from './swagger';
 
-/** Builds the whole application; main() and the e2e suites both start it this way. */
+/**
+ * Builds the whole application, REST, gRPC-web and native gRPC; main() and the
+ * e2e suites both start it this way (gRPC with startAllMicroservices(), HTTP
+ * with listen()).
+ */
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(config, options), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new RestExceptionFilter());
   (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
+  attachGrpc(app, config);
   const document = setupSwagger(app, config);
   app.get(RestRpcNames).learn(document);
   return app;
@@ -23,6 +29,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
 /** Creates and listens. Signals are main()'s business (installGracefulShutdown), not the app's. */
 export async function startApp(config: AppConfig, options: AppOptions = {}): Promise<INestApplication> {
   const app = await createApp(config, options);
+  await app.startAllMicroservices();
   await app.listen(config.httpPort, config.host);
   const { port } = app.getHttpServer().address() as AddressInfo;
   new NestLogger('Http').log(`listening on http://${config.host}:${port} (REST, Swagger UI at /docs, /healthz, /readyz, /metrics)`);

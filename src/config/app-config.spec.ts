@@ -68,6 +68,17 @@ describe('loadConfig', () => {
     for (const message of [errorOf({ ...base, DATABASE_URL: 'mysql//secret-pass@' })]) expect(message).not.toContain('\n');
   });
 
+  it('reads CORS_ORIGINS as a list of origins, none by default', () => {
+    expect(loadConfig(base).corsOrigins).toEqual([]);
+    expect(loadConfig({ ...base, CORS_ORIGINS: 'https://app.example.com, http://localhost:3000/' }).corsOrigins).toEqual([
+      'https://app.example.com',
+      'http://localhost:3000',
+    ]);
+    expect(loadConfig({ ...base, CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);
+    expect(errorOf({ ...base, CORS_ORIGINS: 'https://app.example.com/path' })).toMatch(/^CORS_ORIGINS: /);
+    expect(errorOf({ ...base, CORS_ORIGINS: 'app.example.com' })).toMatch(/^CORS_ORIGINS: /);
+  });
+
   it('never repeats a database password in an error', () => {
     expect(errorOf({ ...base, DATABASE_URL: 'mysql://root:hunter2@host:3306/' })).not.toContain('hunter2');
   });

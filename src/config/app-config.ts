@@ -55,6 +55,8 @@ export interface AppConfig {
   auth: AuthConfig;
   twilioBaseUrl?: string;
   smtp?: SmtpConfig;
+  /** Browser origins allowed to call gRPC-web across origins (CORS); `*` allows any. Empty: none. */
+  corsOrigins: string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -144,6 +146,8 @@ export function loadConfig(env: Env): AppConfig {
     throw new ConfigError('QUEUE_PREFIX', 'may contain only letters, digits and _ . : - { } (1 to 100 characters)');
   }
 
+  const corsOrigins = parseCorsOrigins(read('CORS_ORIGINS'));
+
   const logLevel = (read('LOG_LEVEL') ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
@@ -161,6 +165,7 @@ export function loadConfig(env: Env): AppConfig {
     auth: { issuer: issuer?.replace(/\/+$/, ''), audience: read('AUTH_AUDIENCE') },
     twilioBaseUrl: twilioBaseUrl?.replace(/\/+$/, ''),
     smtp,
+    corsOrigins,
     logLevel: logLevel as AppConfig['logLevel'],
   };
 }
@@ -188,6 +193,25 @@ function parsePort(variable: string, value: string | undefined, fallback: number
     throw new ConfigError(variable, `must be a port number between 0 and 65535, got "${value}"`);
   }
   return Number(value);
+}
+
+/** Comma-separated origins (`https://app.example.com`), or `*` for any. */
+function parseCorsOrigins(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  const origins = value.split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of origins) {
+    if (origin === '*') continue;
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== origin.replace(/\/+$/, '')) {
+      throw new ConfigError('CORS_ORIGINS', `"${origin}" is not an origin such as https://app.example.com (scheme, host and optional port only)`);
+    }
+  }
+  return origins.map((origin) => origin.replace(/\/+$/, ''));
 }
 
 function parseDatabaseUrl(value: string): MysqlDatabaseConfig {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { Pool, RowDataPacket, createPool } from 'mysql2/promise';
 import { createApp } from '../../src/bootstrap';
+import { grpcPortOf } from '../../src/grpc/attach-grpc';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { Clock } from '../../src/common/time/clock';
 import { DevIssuer } from '../../src/modules/auth/dev-issuer/dev-issuer';
@@ -71,6 +72,8 @@ export class TestApp {
   app!: INestApplication;
   issuer!: TokensForTests;
   url = '';
+  /** host:port of the native gRPC listener. */
+  grpcUrl = '';
   config!: AppConfig;
   readonly clock = new TestClock();
   readonly database = `idt_${runId()}_${randomBytes(4).toString('hex')}`;
@@ -110,8 +113,10 @@ export class TestApp {
     }
     resetNestjsPinoRoot();
     this.app = await createApp(this.config, { clock: this.clock, logStream: options.logStream });
+    await this.app.startAllMicroservices();
     await this.app.listen(0, '127.0.0.1');
     this.url = `http://127.0.0.1:${(this.app.getHttpServer().address() as AddressInfo).port}`;
+    this.grpcUrl = `127.0.0.1:${grpcPortOf(this.app)}`;
     if (this.config.database.kind === 'mysql') {
       this.pool = createPool({ ...testDatabaseServer(), database: this.database, connectionLimit: 4, timezone: 'Z' });
     } else {

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Logger } from '@nest
 import type { Response } from 'express';
 import { GrpcCode, toErrorBody } from './zitadel-error';
 import { INTERNAL_ERROR, normalizeError } from './error-normalizer';
+import { GrpcExceptionFilter } from './grpc-exception.filter';
 
 /** Where the filter leaves the gRPC code of an error answer (`response.locals`), for the REST metrics. */
 export const GRPC_CODE_LOCAL = 'grpcCode';
@@ -14,11 +15,13 @@ export const GRPC_CODE_LOCAL = 'grpcCode';
 @Catch()
 export class RestExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('RestExceptionFilter');
+  private readonly grpc = new GrpcExceptionFilter();
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(exception: unknown, host: ArgumentsHost): unknown {
     if (host.getType() !== 'http') {
-      // gRPC errors are rendered by the gRPC layer.
-      throw exception;
+      // gRPC handlers carry the gRPC filter themselves (@ZitadelRpc); this only
+      // keeps a handler without it from leaving the call unanswered.
+      return this.grpc.catch(exception);
     }
     const response = host.switchToHttp().getResponse<Response>();
     let error = normalizeError(exception);
@@ -28,7 +31,7 @@ export class RestExceptionFilter implements ExceptionFilter {
     }
     if (response.headersSent) {
       response.end();
-      return;
+      return undefined;
     }
     if (error.code === GrpcCode.UNAUTHENTICATED) {
       // grpc-gateway sets WWW-Authenticate to the message for Unauthenticated.
@@ -37,5 +40,6 @@ export class RestExceptionFilter implements ExceptionFilter {
     response.locals[GRPC_CODE_LOCAL] = error.code;
     const status = error.id === 'GATEWAY-MethodNotAllowed' ? HttpStatus.METHOD_NOT_ALLOWED : error.httpStatus;
     response.status(status).type('application/json').send(JSON.stringify(toErrorBody(error)));
+    return undefined;
   }
 }

@@ -1,0 +1,40 @@
+import { INestApplication } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { GrpcHealth } from './grpc-health';
+import { reflectionFor } from './grpc-reflection';
+import { GrpcWebCors } from './grpc-web/grpc-web-cors';
+import { GrpcWebGateway } from './grpc-web/grpc-web.gateway';
+import { zitadelApi } from './zitadel-descriptors';
+import { ZitadelGrpcServer } from './zitadel-grpc.server';
+
+const servers = new WeakMap<INestApplication, ZitadelGrpcServer>();
+
+/**
+ * Makes the application hybrid: native gRPC on GRPC_PORT as a Nest
+ * microservice (sharing the app's enhancers), with health and reflection, and
+ * gRPC-web on the HTTP port. Call before the HTTP server is initialised, so
+ * gRPC-web sits ahead of Nest's routes; the gRPC listener starts with
+ * app.startAllMicroservices().
+ */
+export function attachGrpc(app: INestApplication, config: AppConfig): void {
+  const api = zitadelApi();
+  const health = app.get(GrpcHealth);
+  const server = new ZitadelGrpcServer(api, {
+    host: config.host,
+    port: config.grpcPort,
+    addServices: (grpcServer) => {
+      health.addToServer(grpcServer, api.services.map((service) => service.typeName));
+      reflectionFor(api).addToServer(grpcServer);
+    },
+  });
+  app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
+  app.use(new GrpcWebGateway(api, server, new GrpcWebCors(config.corsOrigins)).middleware);
+  servers.set(app, server);
+}
+
+/** The port the gRPC listener bound (GRPC_PORT=0 lets the OS choose). */
+export function grpcPortOf(app: INestApplication): number {
+  const server = servers.get(app);
+  if (!server) throw new Error('this application has no gRPC listener');
+  return server.port;
+}

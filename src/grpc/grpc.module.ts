@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { GrpcHealth } from './grpc-health';
+
+/** Providers of the gRPC listener that need the container (the health service's database probe). */
+@Module({
+  providers: [GrpcHealth],
+  exports: [GrpcHealth],
+})
+export class GrpcModule {}

@@ -1,0 +1,87 @@
+import { Message } from '@bufbuild/protobuf';
+import { Metadata, Server, ServerCredentials, ServiceDefinition, UntypedHandleCall, sendUnaryData } from '@grpc/grpc-js';
+import { GrpcMethodStreamingType, ServerGrpc } from '@nestjs/microservices';
+import { lastValueFrom } from 'rxjs';
+import { GrpcStatusError } from '../common/errors/grpc-status';
+import { unimplemented } from '../common/errors/zitadel-error';
+import { packageDefinitionOf } from './package-definition';
+import { ZitadelApi } from './zitadel-descriptors';
+
+export interface ZitadelGrpcServerOptions {
+  host: string;
+  port: number;
+  /** Adds services beside ZITADEL's (health, reflection) once the server exists. */
+  addServices?: (server: Server) => void;
+}
+
+/** 4 MiB, grpc-go's default, which ZITADEL keeps. */
+const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Nest's gRPC transport serving ZITADEL's services from their protobuf-es
+ * descriptors. Beyond ServerGrpc it knows the port it bound (GRPC_PORT=0 picks
+ * a free one), answers every RPC without a handler with UNIMPLEMENTED and a
+ * clear message, and lets gRPC-web call the very same Nest handlers.
+ */
+export class ZitadelGrpcServer extends ServerGrpc {
+  private boundPort?: number;
+
+  constructor(api: ZitadelApi, settings: ZitadelGrpcServerOptions) {
+    super({
+      url: `${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${settings.port}`,
+      package: [...new Set(api.services.map((service) => service.file.proto.package))],
+      packageDefinition: packageDefinitionOf(api.services),
+      onLoadPackageDefinition: (_definition: unknown, server: Server) => settings.addServices?.(server),
+    });
+  }
+
+  /** The port the server listens on, once started. */
+  get port(): number {
+    if (this.boundPort === undefined) throw new Error('the gRPC server has not been started');
+    return this.boundPort;
+  }
+
+  override async createClient(): Promise<Server> {
+    const server = new Server({
+      'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+      'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+    });
+    this.boundPort = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(this.url, ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))),
+    );
+    return server;
+  }
+
+  override async createService(grpcService: { service: ServiceDefinition }, name: string): Promise<Record<string, unknown>> {
+    const implementation = (await super.createService(grpcService, name)) as Record<string, unknown>;
+    for (const [method, definition] of Object.entries(grpcService.service)) {
+      implementation[method] ??= unimplementedHandler(definition.path, definition.responseStream);
+    }
+    return implementation;
+  }
+
+  /**
+   * Runs the Nest handler of a unary RPC (guards, filters and interceptors
+   * included) as native gRPC would, for gRPC-web. Rejects with a
+   * GrpcStatusError.
+   */
+  async invoke(path: string, request: Message, metadata: Metadata): Promise<Message> {
+    const [, service, method] = path.split('/');
+    const handler = this.getMessageHandler(service, method, GrpcMethodStreamingType.NO_STREAMING, { path }) as
+      | ((request: Message, metadata: Metadata, call: undefined) => Promise<unknown>)
+      | undefined;
+    if (!handler) throw unimplementedRpc(path);
+    return lastValueFrom(this.transformToObservable(await handler(request, metadata, undefined))) as Promise<Message>;
+  }
+}
+
+export function unimplementedRpc(path: string): GrpcStatusError {
+  return new GrpcStatusError(unimplemented('GRPC-Unimplemented', `${path.replace(/^\//, '')} is not implemented by this service`));
+}
+
+function unimplementedHandler(path: string, responseStream: boolean): UntypedHandleCall {
+  if (responseStream) {
+    return ((call: { emit(event: 'error', error: unknown): void }) => call.emit('error', unimplementedRpc(path))) as UntypedHandleCall;
+  }
+  return ((_call: unknown, callback: sendUnaryData<unknown>) => callback(unimplementedRpc(path))) as UntypedHandleCall;
+}

@@ -1,0 +1,47 @@
+import { CallHandler, ExecutionContext, NestInterceptor, UseFilters, UseInterceptors, applyDecorators, createParamDecorator } from '@nestjs/common';
+import { GrpcMethod } from '@nestjs/microservices';
+import { DescMessage, Message } from '@bufbuild/protobuf';
+import { Observable, map } from 'rxjs';
+import { GrpcExceptionFilter } from '../common/errors/grpc-exception.filter';
+import { AuthRequirement } from '../modules/auth/access-token.guard';
+import { Authenticated } from '../modules/auth/authenticated.decorator';
+import { requestToProtoJson, responseFromProtoJson } from './protojson';
+import { ZitadelServiceName, zitadelMethod } from './zitadel-descriptors';
+
+const grpcExceptionFilter = new GrpcExceptionFilter();
+
+/**
+ * Declares a handler of one of ZITADEL's RPCs, for native gRPC and gRPC-web
+ * alike: who may call it (the same @Authenticated as REST), the gRPC error
+ * rendering, and the conversion of the result into the RPC's response message.
+ * The method name is checked against ZITADEL's descriptors at start-up.
+ *
+ *   @ZitadelRpc(ZitadelService.Admin, 'GetSMSProvider', { permission: 'iam.read' })
+ *   get(@CurrentPrincipal() caller: Principal, @RpcRequest() request: unknown) {
+ *     return this.sms.get(caller, request);
+ *   }
+ */
+export function ZitadelRpc(service: ZitadelServiceName, method: string, requirement: AuthRequirement = {}): MethodDecorator {
+  const descriptor = zitadelMethod(service, method);
+  return applyDecorators(
+    // Keyed by the full service name: ServerGrpc tries the name relative to the
+    // package first, then the one in the method path, which is this one.
+    GrpcMethod(service, method),
+    Authenticated(requirement),
+    UseFilters(grpcExceptionFilter),
+    UseInterceptors(new ResponseMessage(descriptor.output)),
+  );
+}
+
+/** The request as a protojson-shaped plain object, the form the application services take. */
+export const RpcRequest = createParamDecorator((_data: unknown, context: ExecutionContext) =>
+  requestToProtoJson(context.switchToRpc().getData<Message>()),
+);
+
+class ResponseMessage implements NestInterceptor {
+  constructor(private readonly schema: DescMessage) {}
+
+  intercept(_context: ExecutionContext, next: CallHandler): Observable<Message> {
+    return next.handle().pipe(map((result: unknown) => responseFromProtoJson(this.schema, result)));
+  }
+}
