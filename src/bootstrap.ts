@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
@@ -16,6 +16,18 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
   setupSwagger(app, config);
   return app;
+}
+
+/**
+ * Everything but the HTTP listener: the notification relay and delivery
+ * workers of a process that serves no API (`node dist/src/worker.js`).
+ */
+export async function startWorker(config: AppConfig, options: AppOptions = {}): Promise<INestApplicationContext> {
+  const context = await NestFactory.createApplicationContext(AppModule.forRoot(config, options), { bufferLogs: true });
+  context.useLogger(context.get(Logger));
+  context.enableShutdownHooks();
+  await context.init();
+  return context;
 }
 
 export async function startApp(config: AppConfig, options: AppOptions = {}): Promise<INestApplication> {
