@@ -99,8 +99,16 @@ export class TestApp {
     return rows;
   }
 
+  private appClosed?: Promise<void>;
+
+  /** Shuts the application down (as SIGTERM does) but keeps the database for inspection; idempotent. */
+  closeApp(): Promise<void> {
+    this.appClosed ??= this.app ? this.app.close() : Promise.resolve();
+    return this.appClosed;
+  }
+
   async close(): Promise<void> {
-    await this.app?.close();
+    await this.closeApp();
     await this.db?.end();
     await this.issuer?.stop();
     const pool = createPool({ ...testDatabaseServer(), connectionLimit: 1 });

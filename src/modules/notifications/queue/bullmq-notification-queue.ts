@@ -142,6 +142,8 @@ export class BullmqNotificationQueue extends NotificationQueue {
       stalledInterval: this.options.lockMs,
       // A job whose worker died is taken over again and again until the code expires; the handler stops it then.
       maxStalledCount: 1000,
+      // After a connection error the worker pauses this long before fetching again (BullMQ's default is 15 s).
+      runRetryDelay: 1000,
       settings: {
         backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) =>
           error instanceof RetryLater ? error.delayMs : retryDelayMs(attemptsMade, this.options.retryBaseMs),
@@ -157,6 +159,18 @@ export class BullmqNotificationQueue extends NotificationQueue {
   }
 
   private newClient(): IRedisClient {
-    return createBunRedisClient(new RespClient(this.options.redisUrl, { connectTimeoutMs: 5000 }));
+    return withQuickReconnect(createBunRedisClient(new RespClient(this.options.redisUrl, { connectTimeoutMs: 5000 })));
   }
+}
+
+/**
+ * BullMQ's adapter reconnects with pauses growing to 20 s; codes are waiting,
+ * so cap them at 2 s, also for the connections BullMQ duplicates from this one
+ * (the worker's blocking connection).
+ */
+function withQuickReconnect(client: IRedisClient): IRedisClient {
+  (client as unknown as { maxReconnectDelay: number }).maxReconnectDelay = 2000;
+  const duplicate = client.duplicate.bind(client);
+  client.duplicate = (...args: unknown[]) => withQuickReconnect(duplicate(...args));
+  return client;
 }

@@ -9,7 +9,7 @@ import { NotificationQueue } from '../queue/notification-queue';
 import { outboxCommitSubscriber } from './outbox-commit-signal';
 
 const BATCH_SIZE = 200;
-const MAX_OUTAGE_PAUSE_MS = 5000;
+const MAX_OUTAGE_PAUSE_MS = 2000;
 /** How often the relay looks for queued rows whose job vanished, and how old such a row must be. */
 const SWEEP_EVERY_MS = 10_000;
 const REQUEUE_AFTER_MS = 60_000;
