@@ -1,6 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { IncomingMessage, Server, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { SecretBox } from '../src/common/crypto/secret-box';
+import { outboxCodeAad } from '../src/modules/notifications/notification.entity';
 import { PhoneVerificationGateway } from '../src/modules/notifications/sms/phone-verification-gateway';
 import { testRedisUrl } from './support/environment';
 import { eventually } from './support/eventually';
@@ -105,6 +107,20 @@ describe('Notification delivery through BullMQ (Twilio, HTTP provider, SMTP)', (
       // Either the retry was not scheduled, or it came due after the expiry: both end the retries.
       expect(row.last_error).toMatch(/gave up: the code expires before the next attempt|the code expired before it could be delivered/);
       expect(row.attempts).toBeGreaterThan(1);
+    });
+
+    it('delivers a row whose id happens to be a plain integer (BullMQ refuses such job ids as they are)', async () => {
+      const to = uniquePhone();
+      const id = String(1_000_000 + Math.floor(Math.random() * 1_000_000));
+      const sealed = t.app.get(SecretBox).seal('INT123', outboxCodeAad(id));
+      const now = t.clock.now();
+      await t.query(
+        `INSERT INTO notification_outbox (id, channel, purpose, recipient, user_id, organization_id, code_ciphertext, code_key_id, state, attempts, created_at, updated_at, expires_at)
+         VALUES (?, 'sms', 'verify_phone', ?, 'u1', 'org-1', ?, ?, 'pending', 0, ?, ?, ?)`,
+        [id, to, sealed.ciphertext, sealed.keyId, now, now, new Date(now.getTime() + 600_000)],
+      );
+      await sentRow(id);
+      expect(twilio.acceptedMessages().find((r) => r.form.To === to)?.form.Body).toContain('INT123');
     });
 
     it('never sends a code that expired before its turn', async () => {

@@ -13,6 +13,8 @@ export interface TwilioRequest {
   status?: number;
   /** The client closed the connection before an answer (e.g. its process was killed). */
   aborted: boolean;
+  /** Date.now() when the request arrived (for the benchmark's latency). */
+  receivedAt: number;
 }
 
 /** A programmed answer for the next matching request. */
@@ -85,7 +87,7 @@ export class TwilioStandIn {
       .toString('utf8')
       .split(/:(.*)/s);
     const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
-    const recorded: TwilioRequest = { method: request.method ?? '', path: (request.url ?? '').split('?')[0], username, password, form, aborted: false };
+    const recorded: TwilioRequest = { method: request.method ?? '', path: (request.url ?? '').split('?')[0], username, password, form, aborted: false, receivedAt: Date.now() };
     this.requests.push(recorded);
 
     const answer = (status: number, body: unknown) => {

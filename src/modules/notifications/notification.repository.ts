@@ -95,8 +95,35 @@ export class NotificationRepository {
     return rows.map((row) => ({ id: row.id, expiresAt: new Date(row.expires_at) }));
   }
 
-  find(em: EntityManager, id: string): Promise<NotificationEntity | null> {
-    return em.findOne(NotificationEntity, { where: { id } });
+  /** Plain SQL rather than a find(): this runs once per delivery attempt, and the query builder's cost showed in profiles. */
+  async find(em: EntityManager, id: string): Promise<NotificationEntity | null> {
+    const [row] = await em.query(
+      `SELECT id, channel, purpose, recipient, user_id, organization_id, code_ciphertext, code_key_id, url_template, state, attempts,
+              last_error, provider_message_id, provider_id, created_at, updated_at, expires_at, sent_at
+         FROM notification_outbox WHERE id = ?`,
+      [id],
+    );
+    if (!row) return null;
+    return {
+      id: row.id,
+      channel: row.channel,
+      purpose: row.purpose,
+      recipient: row.recipient,
+      userId: row.user_id,
+      organizationId: row.organization_id,
+      codeCiphertext: row.code_ciphertext,
+      codeKeyId: row.code_key_id,
+      urlTemplate: row.url_template,
+      state: row.state,
+      attempts: Number(row.attempts),
+      lastError: row.last_error,
+      providerMessageId: row.provider_message_id,
+      providerId: row.provider_id,
+      createdAt: new Date(row.created_at),
+      updatedAt: new Date(row.updated_at),
+      expiresAt: new Date(row.expires_at),
+      sentAt: row.sent_at ? new Date(row.sent_at) : null,
+    };
   }
 
   /** Only a row still on its way can become sent; the code is wiped. */

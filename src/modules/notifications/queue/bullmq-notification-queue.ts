@@ -18,6 +18,13 @@ export interface BullmqQueueOptions {
   lockMs: number;
 }
 
+/**
+ * The job id of an outbox row. BullMQ refuses custom ids that look like
+ * integers (our ids are numeric strings; ~1 in 128 of them parses back
+ * exactly), so a letter goes in front; the mapping stays one to one.
+ */
+export const jobIdFor = (notificationId: string): string => `n${notificationId}`;
+
 /** Thrown by the processor to make BullMQ retry after `delayMs` (read by the backoff strategy). */
 class RetryLater extends Error {
   override name = 'RetryLater';
@@ -27,8 +34,8 @@ class RetryLater extends Error {
 }
 
 /**
- * The notification queue on Redis with BullMQ. Job id = outbox row id, so a
- * relay that adds a row twice makes one job. Retries use a custom back-off:
+ * The notification queue on Redis with BullMQ. The job id is made from the
+ * outbox row id (jobIdFor), so a relay that adds a row twice makes one job. Retries use a custom back-off:
  * the delay the delivery handler computed (exponential with jitter, ending
  * at the code's expiry). Stalled-job detection gives a job whose worker died
  * to another worker once its lock lapses (`lockMs`).
@@ -58,7 +65,7 @@ export class BullmqNotificationQueue extends NotificationQueue {
         name: JOB_NAME,
         data: { id: job.id },
         opts: {
-          jobId: job.id,
+          jobId: jobIdFor(job.id),
           attempts: MAX_ATTEMPTS,
           backoff: { type: 'notification' },
           removeOnComplete: true,
@@ -71,7 +78,7 @@ export class BullmqNotificationQueue extends NotificationQueue {
 
   async has(id: string): Promise<boolean> {
     const queue = await this.openQueue();
-    return (await queue.getJob(id)) !== undefined;
+    return (await queue.getJob(jobIdFor(id))) !== undefined;
   }
 
   startWorker(handler: NotificationJobHandler): void {

@@ -41,6 +41,7 @@ export class RespClient {
   private pendingHead = 0;
   private buffer: Buffer = Buffer.alloc(0);
   private closedByUs = false;
+  private corked = false;
 
   constructor(
     readonly url: string,
@@ -67,6 +68,15 @@ export class RespClient {
     if (!this.connected || !socket) return Promise.reject(new Error('Connection closed'));
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ resolve: resolve as (value: unknown) => void, reject });
+      // Commands sent in the same tick leave in one write (one syscall), as pipelining wants.
+      if (!this.corked) {
+        this.corked = true;
+        socket.cork();
+        process.nextTick(() => {
+          this.corked = false;
+          socket.uncork();
+        });
+      }
       socket.write(encodeCommand(command, args));
     });
   }
