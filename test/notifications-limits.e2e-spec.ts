@@ -1,6 +1,8 @@
 import { UnitOfWork } from '../src/common/persistence/unit-of-work';
 import { GrpcCode, ZitadelError } from '../src/common/errors/zitadel-error';
+import { SecretBox } from '../src/common/crypto/secret-box';
 import { NotificationOutbox } from '../src/modules/notifications/notification-outbox';
+import { outboxCodeAad } from '../src/modules/notifications/notification.entity';
 import { eventually } from './support/eventually';
 import { activeTwilioProvider, enqueueCode, outboxRow, uniquePhone } from './support/notifications';
 import { TestApp } from './support/test-app';
@@ -116,6 +118,33 @@ describe('Send limits and the in-process queue', () => {
     await enqueueCode(t, { channel: 'email', purpose: 'verify_email', recipient: 'limits@example.com' });
     const error = await refusal(enqueueCode(t, { channel: 'email', purpose: 'verify_email', recipient: 'limits@example.com' }));
     expect(error.code).toBe(GrpcCode.RESOURCE_EXHAUSTED);
+  });
+});
+
+describe('The relay\'s sweep', () => {
+  let t: TestApp;
+  let twilio: TwilioStandIn;
+  beforeAll(async () => {
+    twilio = await new TwilioStandIn().start();
+    t = await TestApp.start({ TWILIO_BASE_URL: twilio.url, NOTIFICATION_LOCK_MS: '1000' });
+    await activeTwilioProvider(t, await t.issuer.owner(), { sid: 'AC4343', token: 'sweep-token' });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await twilio?.stop();
+  });
+
+  it('queues again a row left queued by a process that died with its in-process queue', async () => {
+    const to = uniquePhone();
+    const sealed = t.app.get(SecretBox).seal('SWEEP1', outboxCodeAad('4242424242'));
+    const long_ago = new Date(t.clock.now().getTime() - 5 * MINUTE);
+    await t.query(
+      `INSERT INTO notification_outbox (id, channel, purpose, recipient, user_id, organization_id, code_ciphertext, code_key_id, state, attempts, created_at, updated_at, expires_at)
+       VALUES ('4242424242', 'sms', 'verify_phone', ?, 'u1', 'org-1', ?, ?, 'queued', 0, ?, ?, ?)`,
+      [to, sealed.ciphertext, sealed.keyId, long_ago, long_ago, new Date(t.clock.now().getTime() + 5 * MINUTE)],
+    );
+    await eventually(async () => ((await outboxRow(t, '4242424242')).state === 'sent' ? true : undefined));
+    expect(twilio.acceptedMessages().filter((r) => r.form.To === to).map((r) => r.form.Body)).toEqual([expect.stringContaining('SWEEP1')]);
   });
 });
 

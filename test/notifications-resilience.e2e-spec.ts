@@ -1,6 +1,6 @@
 import { eventually, sleep } from './support/eventually';
 import { activeTwilioProvider, enqueueCode, outboxRow, uniquePhone } from './support/notifications';
-import { RedisProcess } from './support/redis-process';
+import { RedisProcess, freePort } from './support/redis-process';
 import { TEST_MASTER_KEY, TestApp } from './support/test-app';
 import { TwilioStandIn } from './support/twilio-stand-in';
 import { WorkerProcess } from './support/worker-process';
@@ -53,6 +53,21 @@ describe('Notification delivery survives Redis outages, crashed and stopped work
       await sleep(500);
       expect(twilio.acceptedMessages().filter((r) => r.form.To === to)).toHaveLength(1);
       expect(twilio.acceptedMessages().find((r) => r.form.To === to)?.form.Body).toContain('REDIS1');
+    });
+  });
+
+  describe('Redis unreachable from the start', () => {
+    it('starts, accepts codes into the outbox, and shuts down cleanly while Redis is down', async () => {
+      const nowhere = `redis://127.0.0.1:${await freePort()}`;
+      const t = await TestApp.start({ REDIS_URL: nowhere, TWILIO_BASE_URL: twilio.url });
+      try {
+        const id = await enqueueCode(t);
+        await sleep(500);
+        expect(await outboxRow(t, id)).toMatchObject({ state: 'pending', attempts: 0 });
+        await t.closeApp();
+      } finally {
+        await t.close();
+      }
     });
   });
 

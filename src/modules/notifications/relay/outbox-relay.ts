@@ -10,9 +10,6 @@ import { outboxCommitSubscriber } from './outbox-commit-signal';
 
 const BATCH_SIZE = 200;
 const MAX_OUTAGE_PAUSE_MS = 2000;
-/** How often the relay looks for queued rows whose job vanished, and how old such a row must be. */
-const SWEEP_EVERY_MS = 10_000;
-const REQUEUE_AFTER_MS = 60_000;
 
 /**
  * Moves pending outbox rows into the queue. Each batch is one transaction:
@@ -85,6 +82,18 @@ export class OutboxRelay {
     }, delayMs);
   }
 
+  /**
+   * A queued row untouched for two job locks (60 s by default) is checked
+   * against the queue; the check runs every lock period, at most every 10 s.
+   */
+  private get requeueAfterMs(): number {
+    return 2 * this.config.notifications.lockMs;
+  }
+
+  private get sweepEveryMs(): number {
+    return Math.min(10_000, this.config.notifications.lockMs);
+  }
+
   private nextDelay(): number {
     if (this.wakeRequested) return 0;
     const interval = this.config.notifications.relayIntervalMs;
@@ -99,7 +108,7 @@ export class OutboxRelay {
         this.wakeRequested = false;
         moved = await this.relayBatch();
       } while (!this.stopped && (moved === BATCH_SIZE || this.wakeRequested));
-      if (Date.now() - this.lastSweep >= SWEEP_EVERY_MS) {
+      if (Date.now() - this.lastSweep >= this.sweepEveryMs) {
         this.lastSweep = Date.now();
         await this.sweep();
       }
@@ -136,7 +145,7 @@ export class OutboxRelay {
     const expired = await this.unitOfWork.run((em) => this.notifications.failExpiredPending(em, now));
     if (expired > 0) this.logger.warn({ count: expired }, 'notifications expired before they could be queued; they stay in notification_outbox with state failed');
     await this.unitOfWork.run(async (em) => {
-      const stale = await this.notifications.takeStaleQueued(em, new Date(now.getTime() - REQUEUE_AFTER_MS), now, BATCH_SIZE);
+      const stale = await this.notifications.takeStaleQueued(em, new Date(now.getTime() - this.requeueAfterMs), now, BATCH_SIZE);
       const missing = [];
       for (const row of stale) if (!(await this.queue.has(row.id))) missing.push(row);
       if (missing.length > 0) {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { unavailable } from '../../../common/errors/zitadel-error';
+import { failedPrecondition, unavailable } from '../../../common/errors/zitadel-error';
 import { ActiveSmsProvider } from './active-sms-provider';
 
 /**
@@ -39,7 +39,7 @@ export class PhoneVerificationGateway {
 
   private async requireVerify() {
     const verify = await this.activeProvider.twilioVerify();
-    if (!verify) throw unavailable('NOTIFY-vfyN0ne', 'no active SMS provider with Twilio Verify');
+    if (!verify) throw failedPrecondition('NOTIFY-vfyN0ne', 'no active SMS provider with Twilio Verify');
     return verify;
   }
 }
