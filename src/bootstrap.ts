@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { INestApplication, Logger as NestLogger } from '@nestjs/common';
+import { INestApplication, INestApplicationContext, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { AddressInfo } from 'node:net';
@@ -24,6 +24,17 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   const document = setupSwagger(app, config);
   app.get(RestRpcNames).learn(document);
   return app;
+}
+
+/**
+ * Everything but the HTTP listener: the notification relay and delivery
+ * workers of a process that serves no API (`node dist/src/worker.js`).
+ */
+export async function startWorker(config: AppConfig, options: AppOptions = {}): Promise<INestApplicationContext> {
+  const context = await NestFactory.createApplicationContext(AppModule.forRoot(config, options), { bufferLogs: true });
+  context.useLogger(context.get(Logger));
+  await context.init();
+  return context;
 }
 
 /** Creates and listens. Signals are main()'s business (installGracefulShutdown), not the app's. */

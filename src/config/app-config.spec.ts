@@ -79,6 +79,31 @@ describe('loadConfig', () => {
     expect(errorOf({ ...base, CORS_ORIGINS: 'app.example.com' })).toMatch(/^CORS_ORIGINS: /);
   });
 
+  it('reads the notification settings with their defaults', () => {
+    expect(loadConfig(base).notifications).toEqual({
+      workers: true,
+      concurrency: 50,
+      retryBaseMs: 1000,
+      relayIntervalMs: 200,
+      lockMs: 30_000,
+      sendTimeoutMs: 10_000,
+      limits: {
+        sms: { codesPer10Minutes: 3, resendCooldownSeconds: 60 },
+        email: { codesPer10Minutes: 3, resendCooldownSeconds: 60 },
+      },
+    });
+    const custom = loadConfig({ ...base, NOTIFICATION_WORKERS: 'false', SMS_CODES_PER_10_MIN: '5', SMS_RESEND_COOLDOWN_SECONDS: '0' });
+    expect(custom.notifications.workers).toBe(false);
+    expect(custom.notifications.limits.sms).toEqual({ codesPer10Minutes: 5, resendCooldownSeconds: 0 });
+  });
+
+  it('refuses a malformed notification setting in one line', () => {
+    expect(errorOf({ ...base, NOTIFICATION_WORKERS: 'yes' })).toMatch(/^NOTIFICATION_WORKERS: must be true or false/);
+    expect(errorOf({ ...base, SMS_CODES_PER_10_MIN: '0' })).toMatch(/^SMS_CODES_PER_10_MIN: must be a whole number from 1/);
+    expect(errorOf({ ...base, SMS_RESEND_COOLDOWN_SECONDS: '-1' })).toMatch(/^SMS_RESEND_COOLDOWN_SECONDS:/);
+    expect(errorOf({ ...base, NOTIFICATION_CONCURRENCY: 'many' })).toMatch(/^NOTIFICATION_CONCURRENCY:/);
+  });
+
   it('never repeats a database password in an error', () => {
     expect(errorOf({ ...base, DATABASE_URL: 'mysql://root:hunter2@host:3306/' })).not.toContain('hunter2');
   });

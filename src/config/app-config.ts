@@ -37,6 +37,31 @@ export interface SmtpConfig {
   from: string;
 }
 
+/** Delivery of verification codes (src/modules/notifications). */
+export interface NotificationConfig {
+  /** NOTIFICATION_WORKERS: false makes an API-only process (the outbox relay still runs). */
+  workers: boolean;
+  /** NOTIFICATION_CONCURRENCY: jobs one process sends at the same time. */
+  concurrency: number;
+  /** NOTIFICATION_RETRY_BASE_MS: first retry delay; doubles per attempt, with jitter. */
+  retryBaseMs: number;
+  /** NOTIFICATION_RELAY_INTERVAL_MS: how often the outbox relay polls. */
+  relayIntervalMs: number;
+  /** NOTIFICATION_LOCK_MS: BullMQ job lock; a crashed worker's job is taken over after about this long. */
+  lockMs: number;
+  /** NOTIFICATION_SEND_TIMEOUT_MS: one call to Twilio, the HTTP provider or SMTP. */
+  sendTimeoutMs: number;
+  /** Anti-pumping limits per recipient, counted from the outbox. */
+  limits: Record<'sms' | 'email', SendLimit>;
+}
+
+export interface SendLimit {
+  /** At most this many codes per recipient in any 10 minutes. */
+  codesPer10Minutes: number;
+  /** At least this long between two codes to one recipient. */
+  resendCooldownSeconds: number;
+}
+
 export interface AppConfig {
   host: string;
   httpPort: number;
@@ -57,6 +82,7 @@ export interface AppConfig {
   smtp?: SmtpConfig;
   /** Browser origins allowed to call gRPC-web across origins (CORS); `*` allows any. Empty: none. */
   corsOrigins: string[];
+  notifications: NotificationConfig;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -166,8 +192,44 @@ export function loadConfig(env: Env): AppConfig {
     twilioBaseUrl: twilioBaseUrl?.replace(/\/+$/, ''),
     smtp,
     corsOrigins,
+    notifications: loadNotificationConfig(read),
     logLevel: logLevel as AppConfig['logLevel'],
   };
+}
+
+function loadNotificationConfig(read: (name: string) => string | undefined): NotificationConfig {
+  const workers = (read('NOTIFICATION_WORKERS') ?? 'true').toLowerCase();
+  if (workers !== 'true' && workers !== 'false') {
+    throw new ConfigError('NOTIFICATION_WORKERS', `must be true or false, got "${workers}"`);
+  }
+  const int = (name: string, fallback: number, min: number, max: number): number =>
+    parseInteger(name, read(name), fallback, min, max);
+  return {
+    workers: workers === 'true',
+    concurrency: int('NOTIFICATION_CONCURRENCY', 50, 1, 1000),
+    retryBaseMs: int('NOTIFICATION_RETRY_BASE_MS', 1000, 1, 600_000),
+    relayIntervalMs: int('NOTIFICATION_RELAY_INTERVAL_MS', 200, 10, 60_000),
+    lockMs: int('NOTIFICATION_LOCK_MS', 30_000, 1000, 600_000),
+    sendTimeoutMs: int('NOTIFICATION_SEND_TIMEOUT_MS', 10_000, 100, 120_000),
+    limits: {
+      sms: {
+        codesPer10Minutes: int('SMS_CODES_PER_10_MIN', 3, 1, 1000),
+        resendCooldownSeconds: int('SMS_RESEND_COOLDOWN_SECONDS', 60, 0, 600),
+      },
+      email: {
+        codesPer10Minutes: int('EMAIL_CODES_PER_10_MIN', 3, 1, 1000),
+        resendCooldownSeconds: int('EMAIL_RESEND_COOLDOWN_SECONDS', 60, 0, 600),
+      },
+    },
+  };
+}
+
+function parseInteger(variable: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d{1,9}$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new ConfigError(variable, `must be a whole number from ${min} to ${max}, got "${value}"`);
+  }
+  return Number(value);
 }
 
 function parseUrl(variable: string, value: string): URL {

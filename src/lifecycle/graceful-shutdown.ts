@@ -1,4 +1,4 @@
-import { INestApplication, Logger } from '@nestjs/common';
+import { INestApplication, INestApplicationContext, Logger } from '@nestjs/common';
 import { ReadinessService } from '../health/readiness.service';
 import { HttpDrain } from './http-drain';
 
@@ -31,6 +31,26 @@ export function installGracefulShutdown(app: INestApplication): void {
         logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
       });
+    });
+  }
+}
+
+/**
+ * SIGTERM/SIGINT for a worker-only process: close the context (the relay stops,
+ * running jobs finish, connections close) and exit 0.
+ */
+export function installWorkerShutdown(context: INestApplicationContext): void {
+  const logger = new Logger('Shutdown');
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      logger.log(`${signal}: finishing running jobs`);
+      context.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
     });
   }
 }

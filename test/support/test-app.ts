@@ -158,8 +158,16 @@ export class TestApp {
     return rows;
   }
 
+  private appClosed?: Promise<void>;
+
+  /** Shuts the application down (as SIGTERM does) but keeps the database for inspection; idempotent. */
+  closeApp(): Promise<void> {
+    this.appClosed ??= this.app ? this.app.close() : Promise.resolve();
+    return this.appClosed;
+  }
+
   async close(): Promise<void> {
-    await this.app?.close();
+    await this.closeApp();
     this.sqlite?.close();
     await this.pool?.end();
     if (this.issuer instanceof TestIssuer) await this.issuer.stop();

@@ -52,6 +52,10 @@ export class NotificationEntity {
   @Column({ name: 'provider_message_id', type: 'varchar', length: 200, nullable: true })
   providerMessageId: string | null;
 
+  /** The SMS provider that took the message (SMS only). */
+  @Column({ name: 'provider_id', type: 'varchar', length: 200, nullable: true })
+  providerId: string | null;
+
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;
 

@@ -1,9 +1,32 @@
 import { Global, Module } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { SmsModule } from '../sms/sms.module';
+import { NotificationDelivery } from './delivery/notification-delivery';
+import { EmailSender } from './email/email-sender';
 import { NotificationOutbox } from './notification-outbox';
+import { NotificationRepository } from './notification.repository';
+import { NotificationRuntime } from './notification-runtime';
+import { NotificationQueue } from './queue/notification-queue';
+import { createNotificationQueue } from './queue/notification-queue.factory';
+import { OutboxRelay } from './relay/outbox-relay';
+import { ActiveSmsProvider } from './sms/active-sms-provider';
+import { PhoneVerificationGateway } from './sms/phone-verification-gateway';
 
 @Global()
 @Module({
-  providers: [NotificationOutbox],
-  exports: [NotificationOutbox],
+  imports: [SmsModule],
+  providers: [
+    NotificationOutbox,
+    NotificationRepository,
+    { provide: NotificationQueue, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createNotificationQueue(config) },
+    OutboxRelay,
+    NotificationDelivery,
+    ActiveSmsProvider,
+    EmailSender,
+    PhoneVerificationGateway,
+    NotificationRuntime,
+  ],
+  exports: [NotificationOutbox, PhoneVerificationGateway],
 })
 export class NotificationsModule {}

@@ -1,0 +1,133 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { SecretBox } from '../../../common/crypto/secret-box';
+import { UnitOfWork } from '../../../common/persistence/unit-of-work';
+import { Clock } from '../../../common/time/clock';
+import { AppConfig } from '../../../config/app-config';
+import { APP_CONFIG } from '../../../config/config.module';
+import { EmailSender } from '../email/email-sender';
+import { NotificationEntity, outboxCodeAad } from '../notification.entity';
+import { NotificationRepository } from '../notification.repository';
+import { renderUrlTemplate } from '../render-url-template';
+import { ActiveSmsProvider } from '../sms/active-sms-provider';
+import { SentMessage } from '../sms/sms-sender';
+import { ClassifiedFailure, DeliveryError, classifyDeliveryError } from './delivery-error';
+import { EMAIL_SUBJECT, emailCodeHtml, emailCodeText, phoneCodeText } from './message-texts';
+import { nextAttemptDelayMs } from './retry-backoff';
+
+/** What the queue should do with the job after one attempt. */
+export type DeliveryOutcome = { kind: 'done' } | { kind: 'retry'; delayMs: number };
+
+const PHONE_CODE_ADDED = 'user.human.phone.code.added';
+
+/**
+ * One delivery attempt of one outbox row: the job handler of both queue
+ * drivers. Idempotent: a row already sent or failed is left alone, so a job
+ * that runs twice (relay re-queue, a worker that died after sending) sends
+ * nothing more. The outcome tells the driver whether and when to retry; the
+ * row records state, attempts, last error and the provider's message id.
+ */
+@Injectable()
+export class NotificationDelivery {
+  private readonly logger = new Logger('NotificationDelivery');
+
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    private readonly notifications: NotificationRepository,
+    private readonly secrets: SecretBox,
+    private readonly clock: Clock,
+    private readonly smsProviders: ActiveSmsProvider,
+    private readonly email: EmailSender,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async deliver(id: string): Promise<DeliveryOutcome> {
+    const em = this.unitOfWork.reader;
+    const row = await this.notifications.find(em, id);
+    if (!row || row.state === 'sent' || row.state === 'failed') return { kind: 'done' };
+
+    const attempts = row.attempts + 1;
+    if (row.expiresAt.getTime() <= this.clock.now().getTime()) {
+      await this.fail(row, attempts - 1, { kind: 'permanent', reason: 'the code expired before it could be delivered' }, null);
+      return { kind: 'done' };
+    }
+
+    let providerId: string | null = null;
+    try {
+      const sent = await this.send(row, (id) => (providerId = id));
+      await this.notifications.markSent(em, row.id, { attempts, at: this.clock.now(), providerMessageId: sent.providerMessageId, providerId });
+      this.logger.debug({ notificationId: row.id, channel: row.channel, attempts, providerId }, 'notification sent');
+      return { kind: 'done' };
+    } catch (error) {
+      const failure = classifyDeliveryError(error);
+      const now = this.clock.now();
+      const delayMs = failure.kind === 'transient' ? nextAttemptDelayMs(attempts, this.config.notifications.retryBaseMs, now, row.expiresAt) : undefined;
+      if (delayMs === undefined) {
+        const final = failure.kind === 'transient' ? { ...failure, reason: `${failure.reason} (gave up: the code expires before the next attempt)` } : failure;
+        await this.fail(row, attempts, final, providerId);
+        return { kind: 'done' };
+      }
+      await this.notifications.recordFailedAttempt(em, row.id, { attempts, at: now, error: failure.reason, providerId });
+      this.logger.log({ notificationId: row.id, channel: row.channel, attempts, retryInMs: delayMs, error: failure.reason }, 'notification attempt failed; retrying');
+      return { kind: 'retry', delayMs };
+    }
+  }
+
+  private async send(row: NotificationEntity, usedProvider: (id: string) => void): Promise<SentMessage> {
+    const code = this.openCode(row);
+    const validMinutes = Math.max(1, Math.round((row.expiresAt.getTime() - row.createdAt.getTime()) / 60_000));
+    if (row.channel === 'sms') {
+      const sender = await this.smsProviders.sender();
+      if (!sender) throw new DeliveryError('transient', 'no active SMS provider');
+      usedProvider(sender.providerId);
+      return sender.send({
+        notificationId: row.id,
+        to: row.recipient,
+        code,
+        text: code === undefined ? undefined : phoneCodeText(code, validMinutes),
+        userId: row.userId,
+        organizationId: row.organizationId,
+        eventType: PHONE_CODE_ADDED,
+      });
+    }
+    if (code === undefined) throw new DeliveryError('permanent', 'an email notification needs a code');
+    let link: string | undefined;
+    if (row.urlTemplate) {
+      try {
+        link = renderUrlTemplate(row.urlTemplate, { UserID: row.userId, Code: code, OrgID: row.organizationId });
+      } catch (error) {
+        throw new DeliveryError('permanent', (error as Error).message);
+      }
+    }
+    return this.email.send({
+      to: row.recipient,
+      subject: EMAIL_SUBJECT,
+      text: emailCodeText(code, validMinutes, link),
+      html: emailCodeHtml(code, validMinutes, link),
+    });
+  }
+
+  private openCode(row: NotificationEntity): string | undefined {
+    if (!row.codeCiphertext) return undefined;
+    try {
+      return this.secrets.open({ ciphertext: row.codeCiphertext, keyId: row.codeKeyId ?? '' }, outboxCodeAad(row.id));
+    } catch {
+      throw new DeliveryError('permanent', 'the sealed code cannot be opened (unknown key or damaged ciphertext)');
+    }
+  }
+
+  /** The dead letter: the row keeps state failed and its reason; one warn line says so. */
+  private async fail(row: NotificationEntity, attempts: number, failure: ClassifiedFailure, providerId: string | null): Promise<void> {
+    await this.notifications.markFailed(this.unitOfWork.reader, row.id, { attempts, at: this.clock.now(), error: failure.reason, providerId });
+    this.logger.warn(
+      { notificationId: row.id, channel: row.channel, purpose: row.purpose, recipient: maskRecipient(row.recipient), attempts, error: failure.reason },
+      'notification failed; it stays in notification_outbox with state failed',
+    );
+  }
+}
+
+/** Enough of the address to recognise it in a log, not enough to harvest it. */
+export function maskRecipient(recipient: string): string {
+  const at = recipient.indexOf('@');
+  if (at > 0) return `${recipient[0]}***${recipient.slice(at)}`;
+  return recipient.length > 5 ? `${recipient.slice(0, 3)}***${recipient.slice(-2)}` : '***';
+}

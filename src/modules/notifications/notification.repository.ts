@@ -1,0 +1,177 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { execute, forUpdateSkipLocked, placeholders, readSqlDate, selectRows, sqlDate } from '../../common/persistence/raw-sql';
+import { supportsRowLocks } from '../../common/persistence/dialect';
+import { NotificationChannel, NotificationEntity } from './notification.entity';
+
+/** A row the relay claimed, ready to become a queue job. */
+export interface ClaimedNotification {
+  id: string;
+  expiresAt: Date;
+}
+
+export interface DeliveryRecord {
+  attempts: number;
+  at: Date;
+}
+
+/**
+ * Every query on notification_outbox and notification_send_windows. Plain SQL
+ * (the hot path of delivery, and SKIP LOCKED); the helpers of raw-sql.ts keep
+ * it valid on MySQL and on the embedded SQLite, where writers run one at a
+ * time and row locks are not needed.
+ */
+@Injectable()
+export class NotificationRepository {
+  /**
+   * Takes the per-recipient lock row (creating it on first use) for the rest of
+   * the caller's transaction, so that concurrent send-limit checks for one
+   * recipient run one after the other.
+   */
+  async lockRecipient(em: EntityManager, channel: NotificationChannel, recipient: string): Promise<void> {
+    await em.query(
+      supportsRowLocks(em)
+        ? 'INSERT INTO notification_send_windows (channel, recipient) VALUES (?, ?) ON DUPLICATE KEY UPDATE recipient = VALUES(recipient)'
+        : 'INSERT OR IGNORE INTO notification_send_windows (channel, recipient) VALUES (?, ?)',
+      [channel, recipient],
+    );
+  }
+
+  /** How many messages went to the recipient since `since`, and when the newest was asked for. */
+  async recentFor(
+    em: EntityManager,
+    channel: NotificationChannel,
+    recipient: string,
+    since: Date,
+  ): Promise<{ count: number; newest: Date | null }> {
+    const [row] = await selectRows<{ n: number | string; newest: Date | string | null }>(
+      em,
+      'SELECT COUNT(*) AS n, MAX(created_at) AS newest FROM notification_outbox WHERE channel = ? AND recipient = ? AND created_at > ?',
+      [channel, recipient, sqlDate(em, since)],
+    );
+    return { count: Number(row?.n ?? 0), newest: row?.newest ? readSqlDate(row.newest) : null };
+  }
+
+  async insert(em: EntityManager, row: NotificationEntity): Promise<void> {
+    await em.insert(NotificationEntity, row);
+  }
+
+  /**
+   * Claims up to `limit` pending rows, oldest first, and skips rows another
+   * relay holds: several instances relay side by side without waiting for
+   * each other. The locks last until the caller's transaction ends.
+   */
+  async claimPending(em: EntityManager, limit: number): Promise<ClaimedNotification[]> {
+    const rows = await selectRows<{ id: string; expires_at: Date | string }>(
+      em,
+      `SELECT id, expires_at FROM notification_outbox WHERE state = 'pending' ORDER BY created_at, id LIMIT ?${forUpdateSkipLocked(em)}`,
+      [limit],
+    );
+    return rows.map((row) => ({ id: row.id, expiresAt: readSqlDate(row.expires_at) }));
+  }
+
+  async markQueued(em: EntityManager, ids: string[], at: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await execute(em, `UPDATE notification_outbox SET state = 'queued', updated_at = ? WHERE state = 'pending' AND id IN (${placeholders(ids.length)})`, [
+      sqlDate(em, at),
+      ...ids,
+    ]);
+  }
+
+  /** Pending rows whose code expired before they could be queued become failed (the dead letter). */
+  async failExpiredPending(em: EntityManager, at: Date): Promise<number> {
+    return execute(
+      em,
+      `UPDATE notification_outbox
+          SET state = 'failed', last_error = 'the code expired before it could be queued', code_ciphertext = NULL, code_key_id = NULL, updated_at = ?
+        WHERE state = 'pending' AND expires_at <= ?`,
+      [sqlDate(em, at), sqlDate(em, at)],
+    );
+  }
+
+  /**
+   * Queued rows nobody touched since `before`: candidates for a job that
+   * vanished (Redis lost data, the in-process queue died with its process).
+   * Touching them keeps the next sweep from looking at the same rows at once.
+   */
+  async takeStaleQueued(em: EntityManager, before: Date, at: Date, limit: number): Promise<ClaimedNotification[]> {
+    const rows = await selectRows<{ id: string; expires_at: Date | string }>(
+      em,
+      `SELECT id, expires_at FROM notification_outbox
+        WHERE state = 'queued' AND updated_at < ? ORDER BY updated_at LIMIT ?${forUpdateSkipLocked(em)}`,
+      [sqlDate(em, before), limit],
+    );
+    const ids = rows.map((row) => row.id);
+    if (ids.length > 0) {
+      await execute(em, `UPDATE notification_outbox SET updated_at = ? WHERE id IN (${placeholders(ids.length)})`, [sqlDate(em, at), ...ids]);
+    }
+    return rows.map((row) => ({ id: row.id, expiresAt: readSqlDate(row.expires_at) }));
+  }
+
+  /** Plain SQL rather than a find(): this runs once per delivery attempt, and the query builder's cost showed in profiles. */
+  async find(em: EntityManager, id: string): Promise<NotificationEntity | null> {
+    const [row] = await selectRows<Record<string, any>>(
+      em,
+      `SELECT id, channel, purpose, recipient, user_id, organization_id, code_ciphertext, code_key_id, url_template, state, attempts,
+              last_error, provider_message_id, provider_id, created_at, updated_at, expires_at, sent_at
+         FROM notification_outbox WHERE id = ?`,
+      [id],
+    );
+    if (!row) return null;
+    return {
+      id: row.id,
+      channel: row.channel,
+      purpose: row.purpose,
+      recipient: row.recipient,
+      userId: row.user_id,
+      organizationId: row.organization_id,
+      codeCiphertext: row.code_ciphertext,
+      codeKeyId: row.code_key_id,
+      urlTemplate: row.url_template,
+      state: row.state,
+      attempts: Number(row.attempts),
+      lastError: row.last_error,
+      providerMessageId: row.provider_message_id,
+      providerId: row.provider_id,
+      createdAt: readSqlDate(row.created_at),
+      updatedAt: readSqlDate(row.updated_at),
+      expiresAt: readSqlDate(row.expires_at),
+      sentAt: row.sent_at ? readSqlDate(row.sent_at) : null,
+    };
+  }
+
+  /** Only a row still on its way can become sent; the code is wiped. */
+  async markSent(em: EntityManager, id: string, record: DeliveryRecord & { providerMessageId: string | null; providerId: string | null }): Promise<boolean> {
+    const changed = await execute(
+      em,
+      `UPDATE notification_outbox
+          SET state = 'sent', attempts = ?, last_error = NULL, provider_message_id = ?, provider_id = ?,
+              code_ciphertext = NULL, code_key_id = NULL, sent_at = ?, updated_at = ?
+        WHERE id = ? AND state IN ('pending', 'queued')`,
+      [record.attempts, record.providerMessageId, record.providerId, sqlDate(em, record.at), sqlDate(em, record.at), id],
+    );
+    return changed === 1;
+  }
+
+  /** The dead letter: the row stays, with its last error; the code is wiped. */
+  async markFailed(em: EntityManager, id: string, record: DeliveryRecord & { error: string; providerId: string | null }): Promise<boolean> {
+    const changed = await execute(
+      em,
+      `UPDATE notification_outbox
+          SET state = 'failed', attempts = ?, last_error = ?, provider_id = COALESCE(?, provider_id),
+              code_ciphertext = NULL, code_key_id = NULL, updated_at = ?
+        WHERE id = ? AND state IN ('pending', 'queued')`,
+      [record.attempts, record.error, record.providerId, sqlDate(em, record.at), id],
+    );
+    return changed === 1;
+  }
+
+  async recordFailedAttempt(em: EntityManager, id: string, record: DeliveryRecord & { error: string; providerId: string | null }): Promise<void> {
+    await execute(
+      em,
+      `UPDATE notification_outbox SET attempts = ?, last_error = ?, provider_id = COALESCE(?, provider_id), updated_at = ?
+        WHERE id = ? AND state IN ('pending', 'queued')`,
+      [record.attempts, record.error, record.providerId, sqlDate(em, record.at), id],
+    );
+  }
+}

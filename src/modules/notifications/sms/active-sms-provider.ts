@@ -1,0 +1,78 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SecretBox } from '../../../common/crypto/secret-box';
+import { UnitOfWork } from '../../../common/persistence/unit-of-work';
+import { Clock } from '../../../common/time/clock';
+import { AppConfig } from '../../../config/app-config';
+import { APP_CONFIG } from '../../../config/config.module';
+import { InstanceContext } from '../../../database/database.module';
+import { SmsProviderEntity, httpSigningKeyAad, twilioTokenAad } from '../../sms/sms-provider.entity';
+import { SmsProviderRepository } from '../../sms/sms-provider.repository';
+import { HttpSmsSender } from './http-sms-sender';
+import { SmsSender } from './sms-sender';
+import { TwilioRequestClient } from './twilio-request-client';
+import { TwilioSmsSender } from './twilio-sms-sender';
+
+/**
+ * The SMS provider that is active right now, read from the database on every
+ * call and built with its current credentials: a token rotated a moment ago
+ * is what the next message uses. Nothing is cached but the HTTP connection
+ * pool of the Twilio SDK.
+ */
+@Injectable()
+export class ActiveSmsProvider {
+  private readonly twilioHttp: TwilioRequestClient;
+
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    private readonly providers: SmsProviderRepository,
+    private readonly instance: InstanceContext,
+    private readonly secrets: SecretBox,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.twilioHttp = new TwilioRequestClient(config.twilioBaseUrl, config.notifications.sendTimeoutMs);
+  }
+
+  /** The active provider's sender, or null when none is active. */
+  async sender(): Promise<SmsSender | null> {
+    const provider = await this.providers.findActive(this.unitOfWork.reader, this.instance.instanceId);
+    return provider ? this.build(provider) : null;
+  }
+
+  /** The active provider when it is Twilio with a Verify service (then Twilio makes and checks phone codes). */
+  async twilioVerify(): Promise<TwilioSmsSender | null> {
+    const provider = await this.providers.findActive(this.unitOfWork.reader, this.instance.instanceId);
+    if (!provider || provider.kind !== 'twilio' || !provider.twilioVerifyServiceSid) return null;
+    return this.buildTwilio(provider);
+  }
+
+  private build(provider: SmsProviderEntity): SmsSender {
+    if (provider.kind === 'twilio') return this.buildTwilio(provider);
+    const signingKey = this.secrets.open(
+      { ciphertext: provider.httpSigningKeyCiphertext ?? '', keyId: provider.httpSigningKeyKeyId ?? '' },
+      httpSigningKeyAad(provider.id),
+    );
+    return new HttpSmsSender(
+      { providerId: provider.id, description: provider.description, endpoint: provider.httpEndpoint ?? '', signingKey },
+      this.config.notifications.sendTimeoutMs,
+      () => this.clock.now(),
+    );
+  }
+
+  private buildTwilio(provider: SmsProviderEntity): TwilioSmsSender {
+    const token = this.secrets.open(
+      { ciphertext: provider.twilioTokenCiphertext ?? '', keyId: provider.twilioTokenKeyId ?? '' },
+      twilioTokenAad(provider.id),
+    );
+    return new TwilioSmsSender(
+      {
+        providerId: provider.id,
+        sid: provider.twilioSid ?? '',
+        token,
+        senderNumber: provider.twilioSenderNumber ?? '',
+        verifyServiceSid: provider.twilioVerifyServiceSid ?? '',
+      },
+      this.twilioHttp,
+    );
+  }
+}

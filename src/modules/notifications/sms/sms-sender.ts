@@ -1,0 +1,28 @@
+/** One SMS to send: either our own code in a text, or a request to Twilio Verify to make and send one. */
+export interface SmsMessage {
+  notificationId: string;
+  /** E.164 number. */
+  to: string;
+  /** Our code and the text that carries it; absent for a Twilio Verify notification. */
+  code?: string;
+  text?: string;
+  userId: string;
+  organizationId: string;
+  /** ZITADEL's event that asked for the message, e.g. user.human.phone.code.added. */
+  eventType: string;
+}
+
+export interface SentMessage {
+  /** The provider's id for the message (Twilio's message or verification sid), when it gives one. */
+  providerMessageId: string | null;
+}
+
+/**
+ * One SMS vendor, built fresh from the credentials of the provider that is
+ * active at sending time (novu's per-vendor providers). Failures are thrown
+ * as ProviderHttpError / DeliveryError / network errors for classification.
+ */
+export interface SmsSender {
+  readonly providerId: string;
+  send(message: SmsMessage): Promise<SentMessage>;
+}

@@ -1,0 +1,84 @@
+import twilio from 'twilio';
+import { DeliveryError, ProviderHttpError } from '../delivery/delivery-error';
+import { SentMessage, SmsMessage, SmsSender } from './sms-sender';
+import { TwilioRequestClient } from './twilio-request-client';
+
+export interface TwilioCredentials {
+  providerId: string;
+  sid: string;
+  token: string;
+  senderNumber: string;
+  verifyServiceSid: string;
+}
+
+/**
+ * Twilio through its SDK: the Messages API with the provider's sender number
+ * for our own codes, Twilio Verify for notifications without a code.
+ */
+export class TwilioSmsSender implements SmsSender {
+  readonly providerId: string;
+  private readonly client: twilio.Twilio;
+
+  constructor(
+    private readonly credentials: TwilioCredentials,
+    httpClient: TwilioRequestClient,
+  ) {
+    this.providerId = credentials.providerId;
+    try {
+      this.client = twilio(credentials.sid, credentials.token, { httpClient, autoRetry: false });
+    } catch (error) {
+      // e.g. "accountSid must start with AC": the provider is misconfigured; an admin may fix it before the code expires.
+      throw new DeliveryError('transient', `Twilio provider ${credentials.providerId} is misconfigured: ${(error as Error).message}`);
+    }
+  }
+
+  async send(message: SmsMessage): Promise<SentMessage> {
+    if (message.code === undefined) return this.startVerification(message.to);
+    const sent = await twilioCall(() =>
+      this.client.messages.create({ to: message.to, from: this.credentials.senderNumber, body: message.text ?? message.code! }),
+    );
+    return { providerMessageId: sent.sid ?? null };
+  }
+
+  /** Twilio Verify makes the code and sends it. */
+  async startVerification(to: string): Promise<SentMessage> {
+    const serviceSid = this.requireVerifyService();
+    const verification = await twilioCall(() => this.client.verify.v2.services(serviceSid).verifications.create({ to, channel: 'sms' }));
+    return { providerMessageId: verification.sid ?? null };
+  }
+
+  /**
+   * Asks Twilio Verify whether `code` is the pending code of `to`. A code that
+   * is wrong, expired, already used or tried too often is simply not valid.
+   */
+  async checkVerification(to: string, code: string): Promise<boolean> {
+    const serviceSid = this.requireVerifyService();
+    try {
+      const check = await twilioCall(() => this.client.verify.v2.services(serviceSid).verificationChecks.create({ to, code }));
+      return check.status === 'approved';
+    } catch (error) {
+      // 20404: no pending verification (expired, approved, or never started); 60202: max check attempts.
+      if (error instanceof ProviderHttpError && (error.status === 404 || error.providerCode === 20404 || error.providerCode === 60202)) return false;
+      throw error;
+    }
+  }
+
+  private requireVerifyService(): string {
+    if (!this.credentials.verifyServiceSid) {
+      throw new DeliveryError('permanent', `Twilio provider ${this.providerId} has no Verify service, and the notification carries no code`);
+    }
+    return this.credentials.verifyServiceSid;
+  }
+}
+
+/** Turns the SDK's RestException into ProviderHttpError; network errors pass through. */
+async function twilioCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof twilio.RestException) {
+      throw new ProviderHttpError('Twilio', error.status, error.message || `HTTP ${error.status}`, typeof error.code === 'number' ? error.code : undefined);
+    }
+    throw error;
+  }
+}

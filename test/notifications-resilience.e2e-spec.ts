@@ -1,0 +1,152 @@
+import { testDatabaseUrl } from './support/environment';
+import { eventually, sleep } from './support/eventually';
+import { activeTwilioProvider, enqueueCode, outboxRow, uniquePhone } from './support/notifications';
+import { RedisProcess, freePort } from './support/redis-process';
+import { TEST_MASTER_KEY, TestApp } from './support/test-app';
+import { TwilioStandIn } from './support/twilio-stand-in';
+import { WorkerProcess } from './support/worker-process';
+
+jest.setTimeout(60_000);
+
+/**
+ * At-least-once, exactly-one-message in the ordinary faults: Redis down while
+ * the API accepts a code, a worker process killed mid-job, a worker shut down
+ * with SIGTERM while it sends. Each uses a redis-server of its own.
+ */
+describe('Notification delivery survives Redis outages, crashed and stopped workers', () => {
+  let redis: RedisProcess;
+  let twilio: TwilioStandIn;
+
+  beforeAll(async () => {
+    redis = await new RedisProcess().start();
+    twilio = await new TwilioStandIn().start();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+    await twilio?.stop();
+  });
+  afterEach(() => twilio.clearReplies());
+
+  const sentRow = (t: TestApp, id: string) => eventually(async () => ((await outboxRow(t, id)).state === 'sent' ? outboxRow(t, id) : undefined), 30_000);
+
+  describe('Redis stopped while the API accepts a code', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await TestApp.start({ REDIS_URL: redis.url, TWILIO_BASE_URL: twilio.url, NOTIFICATION_RETRY_BASE_MS: '50' });
+      await activeTwilioProvider(t, await t.issuer.owner(), { sid: 'AC9000', token: 'outage-token' });
+    });
+    afterAll(() => t?.close());
+
+    it('keeps the code in the outbox while Redis is down and delivers it once when Redis is back', async () => {
+      // The queue works before the outage.
+      await sentRow(t, await enqueueCode(t));
+
+      await redis.stop();
+      const to = uniquePhone();
+      const id = await enqueueCode(t, { recipient: to, code: 'REDIS1' });
+      await sleep(1000);
+      expect(await outboxRow(t, id)).toMatchObject({ state: 'pending' });
+      expect(twilio.requests.filter((r) => r.form.To === to)).toHaveLength(0);
+
+      await redis.start();
+      const row = await sentRow(t, id);
+      expect(row.attempts).toBe(1);
+      await sleep(500);
+      expect(twilio.acceptedMessages().filter((r) => r.form.To === to)).toHaveLength(1);
+      expect(twilio.acceptedMessages().find((r) => r.form.To === to)?.form.Body).toContain('REDIS1');
+    });
+  });
+
+  describe('Redis unreachable from the start', () => {
+    it('starts, accepts codes into the outbox, and shuts down cleanly while Redis is down', async () => {
+      const nowhere = `redis://127.0.0.1:${await freePort()}`;
+      const t = await TestApp.start({ REDIS_URL: nowhere, TWILIO_BASE_URL: twilio.url });
+      try {
+        const id = await enqueueCode(t);
+        await sleep(500);
+        expect(await outboxRow(t, id)).toMatchObject({ state: 'pending', attempts: 0 });
+        await t.closeApp();
+      } finally {
+        await t.close();
+      }
+    });
+  });
+
+  describe('separate worker processes', () => {
+    let api: TestApp;
+    const workers: WorkerProcess[] = [];
+
+    beforeAll(async () => {
+      // An API-only process: it accepts codes and relays them; the workers are other processes.
+      api = await TestApp.start({ REDIS_URL: redis.url, TWILIO_BASE_URL: twilio.url, NOTIFICATION_WORKERS: 'false' });
+      await activeTwilioProvider(api, await api.issuer.owner(), { sid: 'AC9100', token: 'worker-token' });
+    });
+    afterAll(async () => {
+      for (const worker of workers) await worker.kill();
+      await api?.close();
+    });
+
+    const startWorker = () => {
+      const worker = new WorkerProcess({
+        DATABASE_URL: testDatabaseUrl(api.database),
+        MASTER_KEY: TEST_MASTER_KEY,
+        AUTH_ISSUER: api.issuer.url,
+        REDIS_URL: redis.url,
+        QUEUE_PREFIX: api.config.queuePrefix,
+        TWILIO_BASE_URL: twilio.url,
+        NOTIFICATION_LOCK_MS: '1000',
+        NOTIFICATION_RETRY_BASE_MS: '50',
+        LOG_LEVEL: 'warn',
+      }).start();
+      workers.push(worker);
+      return worker;
+    };
+
+    it('delivers once after a worker is killed mid-job and another one starts (relayed twice, still one job)', async () => {
+      const to = uniquePhone();
+      const id = await enqueueCode(api, { recipient: to, code: 'KILL01' });
+      await eventually(async () => ((await outboxRow(api, id)).state === 'queued' ? true : undefined));
+      // A relay that ran twice (crashed after adding the job, before its commit): the row id is the job id, so no second job.
+      await api.query(`UPDATE notification_outbox SET state = 'pending' WHERE id = ?`, [id]);
+      await eventually(async () => ((await outboxRow(api, id)).state === 'queued' ? true : undefined));
+
+      twilio.reply({ hold: true });
+      const first = startWorker();
+      const held = await eventually(() => twilio.requests.find((r) => r.form.To === to), 30_000).catch((error) => {
+        throw new Error(`${error}\nworker output:\n${first.log}`);
+      });
+      await first.kill();
+      await eventually(() => held.aborted);
+
+      const second = startWorker();
+      const row = await sentRow(api, id).catch((error) => {
+        throw new Error(`${error}\nworker output:\n${second.log}`);
+      });
+      await sleep(1500); // time for a duplicate job, if there were one
+      expect(twilio.acceptedMessages().filter((r) => r.form.To === to)).toHaveLength(1);
+      expect(twilio.messageRequests().filter((r) => r.form.To === to)).toHaveLength(2); // the one cut off, the one accepted
+      expect(row).toMatchObject({ state: 'sent', code_ciphertext: null });
+      await second.terminate();
+    });
+
+    it('lets a running job finish on SIGTERM, then exits', async () => {
+      const worker = startWorker();
+      const to = uniquePhone();
+      twilio.reply({ hold: true });
+      const id = await enqueueCode(api, { recipient: to });
+      await eventually(() => twilio.requests.find((r) => r.form.To === to), 30_000).catch((error) => {
+        throw new Error(`${error}\nworker output:\n${worker.log}`);
+      });
+
+      const stopped = worker.terminate();
+      await sleep(300);
+      expect(worker.exitCode).toBeNull(); // still waiting for its job
+      twilio.releaseHeld();
+      await stopped;
+
+      expect(await outboxRow(api, id)).toMatchObject({ state: 'sent', attempts: 1 });
+      expect(twilio.acceptedMessages().filter((r) => r.form.To === to)).toHaveLength(1);
+      expect(worker.signal === 'SIGTERM' || worker.exitCode === 0).toBe(true);
+    });
+  });
+});

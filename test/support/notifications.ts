@@ -1,0 +1,46 @@
+import { UnitOfWork } from '../../src/common/persistence/unit-of-work';
+import { CodeNotification, NotificationOutbox } from '../../src/modules/notifications/notification-outbox';
+import { TestApp } from './test-app';
+
+/**
+ * Asks for a notification exactly as the users module does: inside a
+ * unit of work, through NotificationOutbox.enqueue.
+ */
+export function enqueueCode(t: TestApp, notification: Partial<CodeNotification> = {}): Promise<string> {
+  return t.app.get(UnitOfWork).run((em) =>
+    t.app.get(NotificationOutbox).enqueue(em, {
+      channel: 'sms',
+      purpose: 'verify_phone',
+      recipient: uniquePhone(),
+      userId: '69629026806489455',
+      organizationId: 'org-1',
+      code: 'K3T9QZ',
+      expiresAt: new Date(t.clock.now().getTime() + 10 * 60_000),
+      ...notification,
+    }),
+  );
+}
+
+let phoneCounter = 0;
+/** A different valid Swiss mobile number per call, so send limits never interfere across tests. */
+export function uniquePhone(): string {
+  phoneCounter++;
+  return `+4179${String(process.pid % 1000).padStart(3, '0')}${String(phoneCounter).padStart(4, '0')}`;
+}
+
+/** Adds a Twilio provider over the admin REST API and activates it; returns its id. */
+export async function activeTwilioProvider(t: TestApp, owner: string, body: Record<string, unknown> = {}): Promise<string> {
+  const added = await t.request('POST', '/admin/v1/sms/twilio', {
+    token: owner,
+    body: { sid: 'AC0123456789', token: 'first-auth-token', senderNumber: '+41790000000', description: 'twilio', ...body },
+  });
+  if (added.status !== 200) throw new Error(`AddSMSProviderTwilio answered ${added.status}: ${added.text}`);
+  const activated = await t.request('POST', `/admin/v1/sms/${added.body.id}/_activate`, { token: owner });
+  if (activated.status !== 200) throw new Error(`ActivateSMSProvider answered ${activated.status}: ${activated.text}`);
+  return added.body.id;
+}
+
+export async function outboxRow(t: TestApp, id: string) {
+  const [row] = await t.query('SELECT * FROM notification_outbox WHERE id = ?', [id]);
+  return row;
+}

@@ -1,0 +1,137 @@
+import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
+
+/** One request the stand-in received, as Twilio would have seen it. */
+export interface TwilioRequest {
+  method: string;
+  path: string;
+  /** From HTTP Basic auth: the account sid and the auth token. */
+  username: string;
+  password: string;
+  form: Record<string, string>;
+  /** The status the stand-in answered; undefined while held open or when the client went away first. */
+  status?: number;
+  /** The client closed the connection before an answer (e.g. its process was killed). */
+  aborted: boolean;
+  /** Date.now() when the request arrived (for the benchmark's latency). */
+  receivedAt: number;
+}
+
+/** A programmed answer for the next matching request. */
+export type TwilioReply =
+  | { status: number; code?: number; message?: string }
+  | { hold: true };
+
+interface Held {
+  request: TwilioRequest;
+  release(): void;
+}
+
+/**
+ * A local HTTP server that speaks the part of Twilio's REST API this service
+ * uses: Messages (2010-04-01), Verify v2 Verifications and VerificationCheck.
+ * It records Basic-auth credentials and form fields, answers like Twilio, and
+ * can fail on demand (HTTP statuses, Twilio error codes, or holding a request
+ * open until released or until the client disconnects).
+ */
+export class TwilioStandIn {
+  readonly requests: TwilioRequest[] = [];
+  url = '';
+  /** The code Twilio Verify "sent" to each number. */
+  readonly verifyCodes = new Map<string, string>();
+  private server?: Server;
+  private readonly replies: TwilioReply[] = [];
+  private readonly held: Held[] = [];
+  private sequence = 0;
+
+  async start(): Promise<this> {
+    this.server = createServer((request, response) => void this.handle(request, response));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  /** The next requests get these answers, in order; afterwards Twilio's normal success. */
+  reply(...replies: TwilioReply[]): void {
+    this.replies.push(...replies);
+  }
+
+  clearReplies(): void {
+    this.replies.length = 0;
+  }
+
+  /** Answers every held request with 201 now. */
+  releaseHeld(): void {
+    for (const held of this.held.splice(0)) held.release();
+  }
+
+  /** Message requests that Twilio accepted (answered 201). */
+  acceptedMessages(): TwilioRequest[] {
+    return this.requests.filter((r) => r.path.endsWith('/Messages.json') && r.status === 201);
+  }
+
+  messageRequests(): TwilioRequest[] {
+    return this.requests.filter((r) => r.path.endsWith('/Messages.json'));
+  }
+
+  async stop(): Promise<void> {
+    for (const held of this.held.splice(0)) held.release();
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const [username = '', password = ''] = Buffer.from((request.headers.authorization ?? '').replace(/^Basic /, ''), 'base64')
+      .toString('utf8')
+      .split(/:(.*)/s);
+    const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+    const recorded: TwilioRequest = { method: request.method ?? '', path: (request.url ?? '').split('?')[0], username, password, form, aborted: false, receivedAt: Date.now() };
+    this.requests.push(recorded);
+
+    const answer = (status: number, body: unknown) => {
+      if (response.writableEnded || response.destroyed) return;
+      recorded.status = status;
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(body));
+    };
+
+    const reply = this.replies.shift();
+    if (reply && 'hold' in reply) {
+      response.on('close', () => {
+        if (recorded.status === undefined) recorded.aborted = true;
+      });
+      this.held.push({ request: recorded, release: () => answer(...this.success(recorded)) });
+      return;
+    }
+    if (reply) {
+      return answer(reply.status, {
+        code: reply.code ?? reply.status * 100,
+        message: reply.message ?? `stand-in failure ${reply.status}`,
+        more_info: `https://www.twilio.com/docs/errors/${reply.code ?? ''}`,
+        status: reply.status,
+      });
+    }
+    answer(...this.success(recorded));
+  }
+
+  private success(request: TwilioRequest): [number, unknown] {
+    const id = String(++this.sequence).padStart(32, '0');
+    if (request.path.endsWith('/Messages.json')) {
+      return [201, { sid: `SM${id}`, status: 'queued', to: request.form.To, from: request.form.From, body: request.form.Body }];
+    }
+    if (request.path.endsWith('/Verifications')) {
+      this.verifyCodes.set(request.form.To, String(100000 + this.sequence));
+      return [201, { sid: `VE${id}`, status: 'pending', to: request.form.To, channel: request.form.Channel }];
+    }
+    if (request.path.endsWith('/VerificationCheck')) {
+      const expected = this.verifyCodes.get(request.form.To);
+      if (expected === undefined) return [404, { code: 20404, message: 'The requested resource was not found', status: 404 }];
+      const approved = expected === request.form.Code;
+      if (approved) this.verifyCodes.delete(request.form.To);
+      return [200, { sid: `VE${id}`, status: approved ? 'approved' : 'pending', valid: approved, to: request.form.To }];
+    }
+    return [404, { code: 20404, message: 'The requested resource was not found', status: 404 }];
+  }
+}
