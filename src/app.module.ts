@@ -17,6 +17,7 @@ import { GrpcModule } from './grpc/grpc.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { SmsModule } from './modules/sms/sms.module';
+import { UsersModule } from './modules/users/users.module';
 
 export interface AppOptions {
   /** Replaces the system clock (tests of expiry). */
@@ -41,6 +42,7 @@ export class AppModule implements NestModule {
         NotificationsModule,
         SmsModule,
         GrpcModule,
+        UsersModule,
       ],
       providers: [HttpDrain],
       exports: [HttpDrain],

@@ -4,18 +4,22 @@ import { AppConfig } from '../../config/app-config';
 import { resolveMasterKey } from './master-key';
 import { SecretBox } from './secret-box';
 
+/** The master key in force: MASTER_KEY, or the generated one of the embedded defaults. */
+export const MASTER_KEY = Symbol('MASTER_KEY');
+
 @Global()
 @Module({
   providers: [
     {
-      provide: SecretBox,
+      provide: MASTER_KEY,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => {
         const logger = new Logger('EmbeddedDefaults');
-        return new SecretBox(resolveMasterKey(config, (line) => logger.warn(line)));
+        return resolveMasterKey(config, (line) => logger.warn(line));
       },
     },
+    { provide: SecretBox, inject: [MASTER_KEY], useFactory: (masterKey: string) => new SecretBox(masterKey) },
   ],
-  exports: [SecretBox],
+  exports: [MASTER_KEY, SecretBox],
 })
 export class CryptoModule {}

@@ -1,0 +1,55 @@
+import { invalidArgument } from '../errors/zitadel-error';
+
+/**
+ * Guards against pathological JSON before anything recursive (class-transformer,
+ * ajv, canonical comparison) touches it: a 1 MiB body can nest hundreds of
+ * thousands of levels, enough to overflow the stack of recursive code.
+ */
+
+/** Nesting depth of a JSON value (a scalar is 0, `{}` and `[]` are 1), measured without recursion. */
+export function jsonDepth(value: unknown, stopAbove = Number.POSITIVE_INFINITY): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    const here = depth + 1;
+    if (here > deepest) deepest = here;
+    if (deepest > stopAbove) return deepest;
+    for (const child of Array.isArray(node) ? node : Object.values(node as Record<string, unknown>)) {
+      if (child !== null && typeof child === 'object') stack.push([child, here]);
+    }
+  }
+  return deepest;
+}
+
+/** Deepest request message nesting accepted by any RPC (a user's data may nest 64 levels below it). */
+export const MAX_REQUEST_DEPTH = 128;
+
+/** Refuses a request nested deeper than any valid one can be; returns it unchanged otherwise. */
+export function boundedRequest<T>(input: T): T {
+  if (jsonDepth(input, MAX_REQUEST_DEPTH) > MAX_REQUEST_DEPTH) {
+    throw invalidArgument('GATEWAY-TooDeep', `the request nests deeper than ${MAX_REQUEST_DEPTH} levels`);
+  }
+  return input;
+}
+
+/** Whether a value is a JSON object (what a google.protobuf.Struct holds). */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * JSON text with object keys sorted: equal for equal content whatever the key
+ * order, as ZITADEL's byte-wise compare of Go-marshalled maps is.
+ */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.keys(value as object)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { MASTER_KEY } from '../../common/crypto/crypto.module';
+import { SchemaCompiler } from './schema-compiler';
+import { UserContactsService } from './user-contacts.service';
+import { UserRepository } from './user.repository';
+import { UserSchemaRepository } from './user-schema.repository';
+import { UserSchemasController } from './user-schemas.controller';
+import { UserSchemasService } from './user-schemas.service';
+import { UsersController } from './users.controller';
+import { UsersService } from './users.service';
+import { VerificationCodeRepository } from './verification-code.repository';
+import { VerificationCodeHasher } from './verification-codes';
+
+@Module({
+  controllers: [UserSchemasController, UsersController],
+  providers: [
+    UserSchemasService,
+    UsersService,
+    UserContactsService,
+    UserSchemaRepository,
+    UserRepository,
+    VerificationCodeRepository,
+    SchemaCompiler,
+    { provide: VerificationCodeHasher, inject: [MASTER_KEY], useFactory: (masterKey: string) => new VerificationCodeHasher(masterKey) },
+  ],
+  exports: [UserSchemasService, UsersService, UserContactsService],
+})
+export class UsersModule {}
