@@ -1,6 +1,6 @@
-import { writeLock } from '../../common/persistence/dialect';
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In, Not } from 'typeorm';
+import { writeLock } from '../../common/persistence/dialect';
 import { SqlFilterBuilder } from '../../common/persistence/sql-filter';
 import { UserSchemaFieldName, UserSchemaSearchFilter } from './dto/user-schema-requests.dto';
 import { UserSchemaEntity, UserSchemaState } from './user-schema.entity';
