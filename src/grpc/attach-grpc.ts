@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
 import { GrpcHealth } from './grpc-health';
 import { reflectionFor } from './grpc-reflection';
 import { GrpcWebCors } from './grpc-web/grpc-web-cors';
@@ -19,6 +20,7 @@ const servers = new WeakMap<INestApplication, ZitadelGrpcServer>();
 export function attachGrpc(app: INestApplication, config: AppConfig): void {
   const api = zitadelApi();
   const health = app.get(GrpcHealth);
+  const metrics = app.get(MetricsService);
   const server = new ZitadelGrpcServer(api, {
     host: config.host,
     port: config.grpcPort,
@@ -26,9 +28,13 @@ export function attachGrpc(app: INestApplication, config: AppConfig): void {
       health.addToServer(grpcServer, api.services.map((service) => service.typeName));
       reflectionFor(api).addToServer(grpcServer);
     },
+    onCall: (rpc, code, seconds) => metrics.recordRpc(rpc, 'grpc', code, seconds),
   });
   app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
-  app.use(new GrpcWebGateway(api, server, new GrpcWebCors(config.corsOrigins)).middleware);
+  const gateway = new GrpcWebGateway(api, server, new GrpcWebCors(config.corsOrigins), (rpc, code, seconds) =>
+    metrics.recordRpc(rpc, 'grpc-web', code, seconds),
+  );
+  app.use(gateway.middleware);
   servers.set(app, server);
 }
 

@@ -1,16 +1,17 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { Server, UntypedServiceImplementation, sendUnaryData } from '@grpc/grpc-js';
 import { HealthImplementation, ServingStatus } from 'grpc-health-check';
-import { DataSource } from 'typeorm';
+import { ReadinessService } from '../health/readiness.service';
 
-const PROBE_TIMEOUT_MS = 2_000;
-/** How often Watch streams learn about a change of the database's state. */
+/** How often Watch streams learn about a change of readiness. */
 const WATCH_INTERVAL_MS = 10_000;
 
 /**
  * The standard gRPC health service (grpc.health.v1.Health): SERVING while the
- * database answers, NOT_SERVING otherwise, for the server as a whole ("") and
- * for each served service. Check probes the database on every call.
+ * instance is ready, exactly as /readyz decides (database, migrations, Redis
+ * when configured, checks other modules added, not shutting down), else
+ * NOT_SERVING; for the server as a whole ("") and for each served service.
+ * Check asks on every call.
  */
 @Injectable()
 export class GrpcHealth implements OnModuleDestroy {
@@ -19,7 +20,7 @@ export class GrpcHealth implements OnModuleDestroy {
   private current?: ServingStatus;
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly readiness: ReadinessService) {}
 
   addToServer(server: Server, services: readonly string[]): void {
     this.services = ['', ...services];
@@ -41,25 +42,10 @@ export class GrpcHealth implements OnModuleDestroy {
   }
 
   private async refresh(): Promise<void> {
-    const status: ServingStatus = (await this.databaseAnswers()) ? 'SERVING' : 'NOT_SERVING';
+    const status: ServingStatus = (await this.readiness.isReady().catch(() => false)) ? 'SERVING' : 'NOT_SERVING';
     // Watchers hear about changes only.
     if (status === this.current) return;
     this.current = status;
     for (const service of this.services) this.health.setStatus(service, status);
-  }
-
-  private async databaseAnswers(): Promise<boolean> {
-    let timeout: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        this.dataSource.query('SELECT 1'),
-        new Promise((_resolve, reject) => (timeout = setTimeout(() => reject(new Error('timeout')), PROBE_TIMEOUT_MS))),
-      ]);
-      return true;
-    } catch {
-      return false;
-    } finally {
-      clearTimeout(timeout);
-    }
   }
 }

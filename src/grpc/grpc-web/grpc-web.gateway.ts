@@ -7,8 +7,9 @@ import { Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GrpcExceptionFilter } from '../../common/errors/grpc-exception.filter';
 import { GrpcStatusError } from '../../common/errors/grpc-status';
+import { GrpcCode } from '../../common/errors/zitadel-error';
 import { ZitadelApi } from '../zitadel-descriptors';
-import { ZitadelGrpcServer, unimplementedRpc } from '../zitadel-grpc.server';
+import { CallObserver, ZitadelGrpcServer, unimplementedRpc } from '../zitadel-grpc.server';
 import { GrpcWebCors } from './grpc-web-cors';
 import { decodeTextRequest, encodeTextResponse, isGrpcWebText } from './grpc-web-text';
 
@@ -38,6 +39,8 @@ export class GrpcWebGateway {
     api: ZitadelApi,
     private readonly server: ZitadelGrpcServer,
     private readonly cors: GrpcWebCors,
+    /** Told about every call (metrics); unknown methods are reported as "unmatched". */
+    private readonly onCall: CallObserver = () => undefined,
   ) {
     const errorDetail = api.registry.getMessage('zitadel.v1.ErrorDetail');
     if (!errorDetail) throw new Error('@zitadel/proto lacks zitadel.v1.ErrorDetail');
@@ -80,7 +83,10 @@ export class GrpcWebGateway {
   ): Promise<void> {
     if (!handler) {
       // Trailers-only answer, as a gRPC-web proxy gives for an unknown method.
+      // Never the raw path as a label: it is whatever the client sent.
+      const started = process.hrtime.bigint();
       const status = unimplementedRpc(path);
+      this.onCall('unmatched', status.code, Number(process.hrtime.bigint() - started) / 1e9);
       response
         .writeHead(200, { 'content-type': contentType.split(';')[0], 'grpc-status': String(status.code), 'grpc-message': encodeURIComponent(status.details) })
         .end();
@@ -97,10 +103,16 @@ export class GrpcWebGateway {
   private route(router: ReturnType<typeof createConnectRouter>, method: DescMethod): void {
     const path = `/${method.parent.typeName}/${method.name}`;
     const implementation = async (request: Message, context: { requestHeader: Headers }): Promise<Message> => {
+      const started = process.hrtime.bigint();
+      const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
       try {
-        return await this.server.invoke(path, request, metadataFrom(context.requestHeader));
+        const response = await this.server.invoke(path, request, metadataFrom(context.requestHeader));
+        this.onCall(method.name, GrpcCode.OK, seconds());
+        return response;
       } catch (error) {
-        throw this.toConnectError(error);
+        const connectError = this.toConnectError(error);
+        this.onCall(method.name, connectError.code, seconds());
+        throw connectError;
       }
     };
     router.rpc(method, implementation as never);

@@ -5,14 +5,16 @@ import { UserContactsService } from './user-contacts.service';
 import { UserRepository } from './user.repository';
 import { UserSchemaRepository } from './user-schema.repository';
 import { UserSchemasController } from './user-schemas.controller';
+import { UserSchemasGrpc } from './user-schemas.grpc';
 import { UserSchemasService } from './user-schemas.service';
 import { UsersController } from './users.controller';
+import { UsersGrpc } from './users.grpc';
 import { UsersService } from './users.service';
 import { VerificationCodeRepository } from './verification-code.repository';
 import { VerificationCodeHasher } from './verification-codes';
 
 @Module({
-  controllers: [UserSchemasController, UsersController],
+  controllers: [UserSchemasController, UsersController, UserSchemasGrpc, UsersGrpc],
   providers: [
     UserSchemasService,
     UsersService,

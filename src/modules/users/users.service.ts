@@ -118,6 +118,9 @@ export class UsersService {
    * caller's role; the contact parts behave as SetContactEmail/Phone.
    */
   async patch(caller: Principal, input: unknown): Promise<UserCodesResponse> {
+    // ZITADEL's PatchUserRequest.id has no validation rule; its command refuses
+    // an empty id with this id. Only gRPC can send one (REST fills it from the path).
+    if ((input as { id?: unknown } | null)?.id === '') throw invalidArgument('COMMAND-gEJR1QOGHb', 'the user id is missing');
     const request = validateRequest(PatchUserRequest, boundedRequest(input));
     const body = request.user ?? {};
     const organizationId = requestedOrganization(request.organization);
