@@ -5,6 +5,7 @@ import { loadSync } from '@grpc/proto-loader';
 import { service as healthService } from 'grpc-health-check';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { ReadinessService } from '../src/health/readiness.service';
 import { TestApp } from './support/test-app';
 
 const SERVED = [
@@ -111,6 +112,18 @@ describe('gRPC tooling: server reflection and the health service', () => {
     expect(await check('')).toEqual({ status: 'SERVING' });
     for (const name of SERVED) expect(await check(name)).toEqual({ status: 'SERVING' });
     expect(await check('no.such.Service')).toEqual({ code: 5 });
+  });
+
+  it('follows readiness (/readyz): NOT_SERVING while a check another module added fails', async () => {
+    let healthy = false;
+    t.app.get(ReadinessService).addCheck('grpc-test', async () => {
+      if (!healthy) throw new Error('not yet');
+    });
+    expect(await check('')).toEqual({ status: 'NOT_SERVING' });
+    expect(await check('zitadel.resources.user.v3alpha.ZITADELUsers')).toEqual({ status: 'NOT_SERVING' });
+    expect((await t.request('GET', '/readyz')).status).toBe(503);
+    healthy = true;
+    expect(await check('')).toEqual({ status: 'SERVING' });
   });
 
   it('reports NOT_SERVING while the database does not answer, and SERVING again after', async () => {

@@ -1,7 +1,11 @@
+import { createClient } from '@connectrpc/connect';
+import { createGrpcWebTransport } from '@connectrpc/connect-web';
+import { AdminService } from '@zitadel/proto/zitadel/admin_pb';
 import { createServer } from 'node:net';
 import { ReadinessService } from '../src/health/readiness.service';
 import { MetricsService } from '../src/metrics/metrics.service';
 import { testRedisUrl } from './support/environment';
+import { adminClient, grpcFailure, usersClient } from './support/grpc-clients';
 import { TestApp, Topology } from './support/test-app';
 
 /** A local port nothing listens on. */
@@ -140,6 +144,35 @@ describe('metrics', () => {
     // Probes and scrapes are not API traffic; raw paths never become labels.
     expect(metrics).not.toMatch(/rpc="[^"]*(healthz|metrics|no\/such)/);
     expect(metrics).toMatch(/^process_cpu_seconds_total /m);
+  });
+
+  it('counts gRPC and gRPC-web calls by RPC and code, each under its own transport', async () => {
+    const owner = await t.issuer.owner({ org: 'org-1' });
+    const native = adminClient(t, owner);
+    await native.listSMSProviders({});
+    await native.listSMSProviders({});
+    await grpcFailure((o) => adminClient(t).listSMSProviders({}, o));
+    await grpcFailure((o) => native.getMyInstance({}, o));
+    await grpcFailure((o) => usersClient(t, owner).getUser({ id: 'no-such-user' }, o));
+
+    const web = createClient(AdminService, createGrpcWebTransport({ baseUrl: t.url }));
+    await web.listSMSProviders({}, { headers: { authorization: `Bearer ${owner}` } });
+    await web.getSMSProvider({ id: '404' }, { headers: { authorization: `Bearer ${owner}` } }).catch(() => undefined);
+    await fetch(`${t.url}/zitadel.admin.v1.AdminService/NoSuchMethod`, { method: 'POST', headers: { 'content-type': 'application/grpc-web+proto' }, body: new Uint8Array(5) });
+
+    const metrics = await scrape();
+    const count = (rpc: string, transport: string, code: string) => sample(metrics, 'identity_rpc_requests_total', { rpc, transport, code });
+    expect(count('ListSMSProviders', 'grpc', '0')).toBe(2);
+    expect(count('ListSMSProviders', 'grpc', '16')).toBe(1);
+    expect(count('GetMyInstance', 'grpc', '12')).toBe(1);
+    expect(count('GetUser', 'grpc', '5')).toBe(1);
+    expect(count('ListSMSProviders', 'grpc-web', '0')).toBe(1);
+    expect(count('GetSMSProvider', 'grpc-web', '5')).toBe(1);
+    expect(count('unmatched', 'grpc-web', '12')).toBe(1);
+    expect(sample(metrics, 'identity_rpc_duration_seconds_count', { rpc: 'ListSMSProviders', transport: 'grpc', code: '0' })).toBe(2);
+    // gRPC-web shares the HTTP port but is never counted as REST; raw paths never become labels.
+    expect(metrics).not.toMatch(/transport="rest"[^}]*rpc="ListSMSProviders"|rpc="ListSMSProviders"[^}]*transport="rest"/);
+    expect(metrics).not.toContain('NoSuchMethod');
   });
 
   it('exposes deliveries and the queue depth the delivery module reports', async () => {

@@ -16,13 +16,16 @@ export function adminClient(t: TestApp, token?: string): AdminServiceClient {
   return token ? createAdminClient(t.grpcUrl, createAccessTokenInterceptor(token)) : createAdminClient(t.grpcUrl);
 }
 
-/** v3alpha has no factory in @zitadel/node: nice-grpc with its exported definition, as its README says. */
-export function usersClient(t: TestApp, token: string) {
-  return createClient(ZITADELUsersDefinition, createChannel(t.grpcUrl), { '*': { metadata: bearer(token) } });
+/**
+ * v3alpha has no factory in @zitadel/node: nice-grpc with its exported
+ * definition, as its README says. Without a token no authorization metadata is sent.
+ */
+export function usersClient(t: TestApp, token?: string) {
+  return createClient(ZITADELUsersDefinition, createChannel(t.grpcUrl), token ? { '*': { metadata: bearer(token) } } : {});
 }
 
-export function userSchemasClient(t: TestApp, token: string) {
-  return createClient(ZITADELUserSchemasDefinition, createChannel(t.grpcUrl), { '*': { metadata: bearer(token) } });
+export function userSchemasClient(t: TestApp, token?: string) {
+  return createClient(ZITADELUserSchemasDefinition, createChannel(t.grpcUrl), token ? { '*': { metadata: bearer(token) } } : {});
 }
 
 export function bearer(token: string): Metadata {
