@@ -20,13 +20,15 @@ import { bareEnv, freePort } from '../test/support/built-server';
 import { testDatabaseServer, testDatabaseUrl, testRedisUrl } from '../test/support/environment';
 import { LoadDriver } from './lib/driver-client';
 import { LoadResult, Target, percentiles } from './lib/jobs';
-import { Child, killAllChildren, peakRssMb, startChild, stopChild, tsArgs, waitFor200 } from './lib/processes';
+import { Child, ROOT, cpuTimeMs, killAllChildren, peakRssMb, startChild, stopChild, tsArgs, waitFor200 } from './lib/processes';
 import { BenchReport, QueueRun, ScenarioRow, StartUp, evaluateTargets, toMarkdown, updateReadme, writeResults } from './lib/report';
 import { TwilioSink } from './lib/twilio-sink';
 
 interface Options {
   quick: boolean;
   instances: number;
+  /** Directory for `node --cpu-prof` profiles of service #1 (written when it stops). */
+  cpuProf?: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -35,7 +37,8 @@ function parseArgs(argv: string[]): Options {
     if (argv[i] === '--quick') options.quick = true;
     else if (argv[i] === '--instances') options.instances = Number(argv[++i]);
     else if (argv[i].startsWith('--instances=')) options.instances = Number(argv[i].split('=')[1]);
-    else throw new Error(`unknown argument ${argv[i]} (use --quick, --instances N)`);
+    else if (argv[i] === '--cpu-prof') options.cpuProf = join(ROOT, 'bench', 'results', 'profiles');
+    else throw new Error(`unknown argument ${argv[i]} (use --quick, --instances N, --cpu-prof)`);
   }
   if (!Number.isInteger(options.instances) || options.instances < 1 || options.instances > 8) throw new Error('--instances must be 1 to 8');
   return options;
@@ -126,7 +129,8 @@ async function startService(index: number, twilioUrl: string, freshDatabase: boo
     NODE_ENV: 'production',
   });
   const started = Date.now();
-  const child = startChild(`service #${index}`, ['dist/src/main.js'], env, join(logDir, `${database}-service-${index}.log`));
+  const nodeArgs = options.cpuProf && index === 1 ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProf}`] : [];
+  const child = startChild(`service #${index}`, [...nodeArgs, 'dist/src/main.js'], env, join(logDir, `${database}-service-${index}.log`));
   services.push(child);
   const origin = `http://127.0.0.1:${httpPort}`;
   await waitFor200(child, `${origin}/healthz`);
@@ -275,15 +279,21 @@ async function main(): Promise<void> {
 
   const patchPaths = userIds.slice(0, S.patchUsers).map((id) => `/resources/v3alpha/users/${id}`);
   const tokenPaths = providerIds.map((id) => `/admin/v1/sms/twilio/${id}/token`);
-  const closed = (origin: string, method: Target['method'], paths: string[], body: Target['body']) =>
-    driver!.run({ kind: 'closed', target: { origin, method, paths, body, token }, connections: S.connections, warmupSec: S.warmupSec, durationSec: S.durationSec });
+  const closed = async (origin: string, pid: number, method: Target['method'], paths: string[], body: Target['body']) => {
+    const target = { origin, method, paths, body, token };
+    // Warm-up as a job of its own, so that the CPU time below covers the measurement only.
+    await driver!.run({ kind: 'closed', target, connections: S.connections, warmupSec: 0, durationSec: S.warmupSec });
+    const cpuBefore = cpuTimeMs(pid);
+    const result = await driver!.run({ kind: 'closed', target, connections: S.connections, warmupSec: 0, durationSec: S.durationSec });
+    return { ...result, cpuMsPerRequest: round2((cpuTimeMs(pid) - cpuBefore) / Math.max(1, result.completed)) };
+  };
 
   const scenarios: ScenarioRow[] = [];
   const pair = async (name: string, method: Target['method'], paths: string[], body: Target['body']) => {
     log(`${name}: service`);
-    const service = await closed(first.origin, method, paths, body);
+    const service = await closed(first.origin, first.child.process.pid!, method, paths, body);
     log(`${name}: baseline`);
-    const base = await closed(baselineOrigin, method, paths, body);
+    const base = await closed(baselineOrigin, baseline!.process.pid!, method, paths, body);
     log(`${name}: service ${service.requestsPerSec} req/s, baseline ${base.requestsPerSec} req/s`);
     scenarios.push({ name, service, baseline: base });
     return { service, base };
@@ -360,6 +370,7 @@ async function main(): Promise<void> {
   const partial: Omit<BenchReport, 'targets'> = {
     date: new Date().toISOString(),
     quick: options.quick,
+    ...(options.cpuProf ? { profiled: true } : {}),
     machine: { cpus: cpus().length, node: process.versions.node, database: await databaseVersion() },
     settings: { ...S, instances: options.instances, burstWarmup: BURST_WARMUP, pool: 20, logLevel: 'info (default)' },
     scenarios,
@@ -372,9 +383,14 @@ async function main(): Promise<void> {
   const markdown = toMarkdown(report);
   process.stdout.write('\n' + markdown + '\n');
   const files = writeResults(report, markdown);
-  if (!options.quick) log(updateReadme(markdown) ? 'README.md table updated' : 'README.md has no bench markers; table not written there');
+  if (options.cpuProf) log(`CPU profile of service #1 goes to ${options.cpuProf} when it stops (summary: node -r ./test/support/ts-register.js bench/profile-summary.ts FILE)`);
+  if (!options.quick && !options.cpuProf) log(updateReadme(markdown) ? 'README.md table updated' : 'README.md has no bench markers; table not written there');
   log(`results: ${files.join(', ')}; took ${Math.round((Date.now() - began) / 1000)} s`);
   for (const run of queue) if (run.refusedSample) log(`queue: a refused PATCH: ${run.refusedSample}`);
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
 }
 
 async function databaseVersion(): Promise<string> {

@@ -62,6 +62,8 @@ export interface LoadResult {
   failureSample?: string;
   /** gRPC only: the service does not implement the method. */
   unimplemented?: boolean;
+  /** CPU time (user + system) the server process spent per completed request during the measurement. */
+  cpuMsPerRequest?: number;
   /** Open loop only: the rate asked for. */
   targetRatePerSec?: number;
 }

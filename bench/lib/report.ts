@@ -48,6 +48,8 @@ export interface Target {
 export interface BenchReport {
   date: string;
   quick: boolean;
+  /** Service #1 ran under --cpu-prof: slower, so not a result to keep as the latest. */
+  profiled?: boolean;
   machine: { cpus: number; node: string; database: string };
   settings: Record<string, unknown>;
   scenarios: ScenarioRow[];
@@ -91,13 +93,16 @@ export function toMarkdown(report: BenchReport): string {
       `${report.quick ? ' (**--quick** smoke run: short, not for judging)' : ''}; service, baseline, load driver, MariaDB and Redis share the machine.`,
   );
   lines.push('');
-  lines.push('| scenario | service req/s | p50 ms | p95 ms | p99 ms | baseline req/s | p50 ms | p95 ms | p99 ms | service/baseline |');
-  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  lines.push('| scenario | service req/s | p50 ms | p95 ms | p99 ms | CPU ms/req | baseline req/s | p50 ms | p95 ms | p99 ms | CPU ms/req | service/baseline req/s |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const row = (name: string, service: LoadResult, baseline: LoadResult | null, note?: string) => {
+    const cpu = (result: LoadResult) => (result.cpuMsPerRequest === undefined ? '' : `${result.cpuMsPerRequest}`);
     const s = service.unimplemented
-      ? ['n/a', '', '', '']
-      : [`${service.requestsPerSec}`, ms(service.latencyMs.p50), ms(service.latencyMs.p95), ms(service.latencyMs.p99)];
-    const b = baseline ? [`${baseline.requestsPerSec}`, ms(baseline.latencyMs.p50), ms(baseline.latencyMs.p95), ms(baseline.latencyMs.p99)] : ['n/a', '', '', ''];
+      ? ['n/a', '', '', '', '']
+      : [`${service.requestsPerSec}`, ms(service.latencyMs.p50), ms(service.latencyMs.p95), ms(service.latencyMs.p99), cpu(service)];
+    const b = baseline
+      ? [`${baseline.requestsPerSec}`, ms(baseline.latencyMs.p50), ms(baseline.latencyMs.p95), ms(baseline.latencyMs.p99), cpu(baseline)]
+      : ['n/a', '', '', '', ''];
     const ratio = baseline && !service.unimplemented ? pct(service.requestsPerSec / baseline.requestsPerSec) : '–';
     const flags = [service.failures ? `service: ${service.failures} failed` : '', baseline?.failures ? `baseline: ${baseline.failures} failed` : '', note ?? '']
       .filter(Boolean)
@@ -138,11 +143,11 @@ export function writeResults(report: BenchReport, markdown: string): string[] {
   const dir = join(ROOT, 'bench', 'results');
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
   const stamp = report.date.replace(/[:.]/g, '-');
-  const base = `${stamp}${report.quick ? '-quick' : ''}`;
+  const base = `${stamp}${report.quick ? '-quick' : ''}${report.profiled ? '-profiled' : ''}`;
   const files = [join(dir, `${base}.json`), join(dir, `${base}.md`)];
   writeFileSync(files[0], JSON.stringify(report, null, 2) + '\n');
   writeFileSync(files[1], markdown);
-  if (!report.quick) {
+  if (!report.quick && !report.profiled) {
     writeFileSync(join(dir, 'latest.json'), JSON.stringify(report, null, 2) + '\n');
     writeFileSync(join(dir, 'latest.md'), markdown);
     files.push(join(dir, 'latest.json'), join(dir, 'latest.md'));
