@@ -107,7 +107,8 @@ async function openLoop(job: OpenLoopJob): Promise<LoadResult> {
           response.on('end', () => finish(i, due, response.statusCode ?? 0));
         },
       );
-      request.on('error', (error) => finish(i, due, 0, error.message));
+      // A kept-alive socket the server closed as the request went out: it was never read; send it again (still timed from when it was due).
+      request.on('error', (error: NodeJS.ErrnoException) => (request.reusedSocket && error.code === 'ECONNRESET' ? send(i, due) : finish(i, due, 0, error.message)));
       request.end(body);
     };
     const finish = (i: number, due: number, status: number, error?: string) => {
@@ -237,7 +238,10 @@ async function burst(job: BurstJob): Promise<BurstResult> {
           });
         },
       );
-      request.on('error', (error) => {
+      request.on('error', (error: NodeJS.ErrnoException) => {
+        // A kept-alive socket the server closed just as this request went out:
+        // the server never read it, so sending it again cannot make a second code.
+        if (request.reusedSocket && error.code === 'ECONNRESET') return void patch(i).then(resolve);
         failures++;
         failureSample ??= error.message;
         resolve();
