@@ -1,0 +1,178 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LoadResult } from './jobs';
+import { ROOT } from './processes';
+
+export interface ScenarioRow {
+  name: string;
+  service: LoadResult;
+  /** null: no baseline for this row (gRPC). */
+  baseline: LoadResult | null;
+  note?: string;
+}
+
+export interface QueueRun {
+  instances: number;
+  codes: number;
+  /** Codes per second from the burst's first PATCH to the last receipt at the stand-in. */
+  codesPerSec: number;
+  /** PATCH answers per second (accept rate). */
+  acceptPerSec: number;
+  /** Accept (HTTP 200 at the client) → receipt at the Twilio stand-in. */
+  latencyMs: { p50: number; p95: number; p99: number; max: number };
+  delivered: number;
+  /** Codes that reached the stand-in more than once (same number and body). */
+  duplicates: number;
+  /** Accepted codes that never arrived. */
+  missing: number;
+  /** PATCHes that did not answer 200. */
+  refused: number;
+  refusedSample?: string;
+  /** Messages each instance's workers sent (counted at the stand-in, one listener per instance). */
+  shares: number[];
+}
+
+export interface StartUp {
+  instance: number;
+  healthzMs: number;
+  readyzMs: number;
+  freshDatabase: boolean;
+}
+
+export interface Target {
+  name: string;
+  value: string;
+  ok: boolean;
+}
+
+export interface BenchReport {
+  date: string;
+  quick: boolean;
+  /** Service #1 ran under --cpu-prof: slower, so not a result to keep as the latest. */
+  profiled?: boolean;
+  machine: { cpus: number; node: string; database: string };
+  settings: Record<string, unknown>;
+  scenarios: ScenarioRow[];
+  halfSaturation: { service: LoadResult; baseline: LoadResult };
+  queue: QueueRun[];
+  peakRssMb: Array<number | undefined>;
+  startUp: StartUp[];
+  targets: Target[];
+}
+
+export function evaluateTargets(report: Omit<BenchReport, 'targets'>): Target[] {
+  const patch = report.scenarios.find((row) => row.name.startsWith('PATCH user'))!;
+  const ratio = patch.baseline ? patch.service.requestsPerSec / patch.baseline.requestsPerSec : NaN;
+  const half = report.halfSaturation.service.latencyMs;
+  const queue = report.queue[0];
+  const rss = Math.max(...report.peakRssMb.map((mb) => mb ?? Infinity));
+  const targets: Target[] = [
+    { name: 'PATCH ≥ 70% of baseline throughput', value: `${pct(ratio)}`, ok: ratio >= 0.7 },
+    { name: 'PATCH ≥ 300 req/s', value: `${patch.service.requestsPerSec} req/s`, ok: patch.service.requestsPerSec >= 300 },
+    { name: 'p99 ≤ 50 ms at half saturation', value: `${half.p99} ms`, ok: half.p99 <= 50 },
+    { name: 'p99/p50 ≤ 5 at half saturation', value: `${round1(half.p99 / half.p50)}`, ok: half.p99 / half.p50 <= 5 },
+    { name: '≥ 1,000 codes/s through the queue', value: `${queue.codesPerSec} codes/s`, ok: queue.codesPerSec >= 1000 },
+    { name: 'p99 accept→receipt ≤ 1 s', value: `${queue.latencyMs.p99} ms`, ok: queue.latencyMs.p99 <= 1000 },
+    { name: 'peak RSS ≤ 250 MB', value: `${rss} MB`, ok: rss <= 250 },
+  ];
+  for (const run of report.queue) {
+    targets.push({
+      name: `every code delivered exactly once (${run.instances} instance${run.instances > 1 ? 's' : ''})`,
+      value: `${run.delivered}/${run.codes} delivered, ${run.duplicates} duplicates, ${run.missing} missing, ${run.refused} refused`,
+      ok: run.duplicates === 0 && run.missing === 0 && run.refused === 0 && run.delivered === run.codes,
+    });
+  }
+  return targets;
+}
+
+export function toMarkdown(report: BenchReport): string {
+  const ms = (value: number) => (Number.isFinite(value) ? `${value}` : '–');
+  const lines: string[] = [];
+  lines.push(
+    `Measured ${report.date} on ${report.machine.cpus} cores, Node ${report.machine.node}, ${report.machine.database}` +
+      `${report.quick ? ' (**--quick** smoke run: short, not for judging)' : ''}; service, baseline, load driver, MariaDB and Redis share the machine.`,
+  );
+  lines.push('');
+  lines.push('| scenario | service req/s | p50 ms | p95 ms | p99 ms | CPU ms/req | baseline req/s | p50 ms | p95 ms | p99 ms | CPU ms/req | service/baseline req/s |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const row = (name: string, service: LoadResult, baseline: LoadResult | null, note?: string) => {
+    const cpu = (result: LoadResult) => (result.cpuMsPerRequest === undefined ? '' : `${result.cpuMsPerRequest}`);
+    const s = service.unimplemented
+      ? ['n/a', '', '', '', '']
+      : [`${service.requestsPerSec}`, ms(service.latencyMs.p50), ms(service.latencyMs.p95), ms(service.latencyMs.p99), cpu(service)];
+    const b = baseline
+      ? [`${baseline.requestsPerSec}`, ms(baseline.latencyMs.p50), ms(baseline.latencyMs.p95), ms(baseline.latencyMs.p99), cpu(baseline)]
+      : ['n/a', '', '', '', ''];
+    const ratio = baseline && !service.unimplemented ? pct(service.requestsPerSec / baseline.requestsPerSec) : '–';
+    const flags = [service.failures ? `service: ${service.failures} failed` : '', baseline?.failures ? `baseline: ${baseline.failures} failed` : '', note ?? '']
+      .filter(Boolean)
+      .join('; ');
+    lines.push(`| ${name}${flags ? ` (${flags})` : ''} | ${s.join(' | ')} | ${b.join(' | ')} | ${ratio} |`);
+  };
+  for (const scenario of report.scenarios) row(scenario.name, scenario.service, scenario.baseline, scenario.note);
+  const half = report.halfSaturation;
+  row(
+    `PATCH user at half saturation, open loop (service ${half.service.targetRatePerSec}/s, baseline ${half.baseline.targetRatePerSec}/s)`,
+    half.service,
+    half.baseline,
+  );
+  lines.push('');
+  lines.push('| queue burst (PATCH with contact.phone + sendCode → Twilio stand-in) | codes | accepted/s | codes/s (first PATCH → last receipt) | accept→receipt p50 ms | p95 ms | p99 ms | max ms | delivered | duplicates | missing | share per instance |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  for (const run of report.queue) {
+    lines.push(
+      `| ${run.instances} instance${run.instances > 1 ? 's' : ''}${run.refused ? ` (${run.refused} refused)` : ''} | ${run.codes} | ${run.acceptPerSec} | ${run.codesPerSec} | ${run.latencyMs.p50} | ${run.latencyMs.p95} | ${run.latencyMs.p99} | ${run.latencyMs.max} | ${run.delivered} | ${run.duplicates} | ${run.missing} | ${run.shares.map((share, i) => `#${i + 1}: ${share}`).join(', ')} |`,
+    );
+  }
+  lines.push('');
+  lines.push(
+    `Peak RSS (VmHWM) of the service under load: ${report.peakRssMb.map((mb, i) => `#${i + 1} ${mb ?? '?'} MB`).join(', ')}. ` +
+      `Start-up (spawn → /healthz 200 / → /readyz 200): ${report.startUp
+        .map((s) => `#${s.instance} ${s.healthzMs} ms / ${s.readyzMs} ms${s.freshDatabase ? ' (fresh database, migrations included)' : ''}`)
+        .join('; ')}.`,
+  );
+  lines.push('');
+  lines.push('| target | measured | |');
+  lines.push('| --- | --- | --- |');
+  for (const target of report.targets) lines.push(`| ${target.name} | ${target.value} | ${target.ok ? '✓' : '✗'} |`);
+  return lines.join('\n') + '\n';
+}
+
+/** bench/results/latest.{json,md} (full runs only) and a timestamped pair for every run. */
+export function writeResults(report: BenchReport, markdown: string): string[] {
+  const dir = join(ROOT, 'bench', 'results');
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
+  const stamp = report.date.replace(/[:.]/g, '-');
+  const base = `${stamp}${report.quick ? '-quick' : ''}${report.profiled ? '-profiled' : ''}`;
+  const files = [join(dir, `${base}.json`), join(dir, `${base}.md`)];
+  writeFileSync(files[0], JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(files[1], markdown);
+  if (!report.quick && !report.profiled) {
+    writeFileSync(join(dir, 'latest.json'), JSON.stringify(report, null, 2) + '\n');
+    writeFileSync(join(dir, 'latest.md'), markdown);
+    files.push(join(dir, 'latest.json'), join(dir, 'latest.md'));
+  }
+  return files;
+}
+
+const START = '<!-- bench:results:start -->';
+const END = '<!-- bench:results:end -->';
+
+/** Replaces the table between the markers in README.md (full runs only). */
+export function updateReadme(markdown: string): boolean {
+  const file = join(ROOT, 'README.md');
+  const text = readFileSync(file, 'utf8');
+  const start = text.indexOf(START);
+  const end = text.indexOf(END);
+  if (start < 0 || end < start) return false;
+  writeFileSync(file, `${text.slice(0, start + START.length)}\n${markdown}${text.slice(end)}`);
+  return true;
+}
+
+function pct(ratio: number): string {
+  return Number.isFinite(ratio) ? `${Math.round(ratio * 100)}%` : '–';
+}
+
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
+}

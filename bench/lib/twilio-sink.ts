@@ -1,0 +1,69 @@
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+
+export interface ReceivedMessage {
+  /** Which listener got it: one per service instance, so each instance's share is counted at the edge. */
+  listener: number;
+  to: string;
+  body: string;
+  receivedAt: number;
+}
+
+/**
+ * A minimal Twilio Messages API for the queue benchmark: every
+ * `POST …/Messages.json` is recorded (To, Body, arrival time) and answered 201
+ * like Twilio. It listens on one port per service instance (each instance gets
+ * its own TWILIO_BASE_URL), which tells which instance's worker sent a message
+ * without any instrumentation inside the service.
+ */
+export class TwilioSink {
+  readonly messages: ReceivedMessage[] = [];
+  readonly urls: string[] = [];
+  private readonly servers: Server[] = [];
+  private sequence = 0;
+
+  async start(listeners: number): Promise<this> {
+    for (let index = 0; index < listeners; index++) {
+      const server = createServer((request, response) => void this.handle(index, request, response));
+      server.keepAliveTimeout = 30_000;
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      this.servers.push(server);
+      this.urls.push(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    }
+    return this;
+  }
+
+  /** Resolves once `count` messages (in total) have arrived, or rejects after `timeoutMs`. */
+  async waitFor(count: number, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.messages.length < count) {
+      if (Date.now() > deadline) throw new Error(`only ${this.messages.length} of ${count} messages reached the Twilio stand-in within ${timeoutMs / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const server of this.servers) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    this.servers.length = 0;
+  }
+
+  private async handle(listener: number, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const receivedAt = Date.now();
+    if (request.method !== 'POST' || !request.url?.endsWith('/Messages.json')) {
+      response.writeHead(404, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ code: 20404, message: 'The requested resource was not found', status: 404 }));
+      return;
+    }
+    const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+    const to = form.get('To') ?? '';
+    this.messages.push({ listener, to, body: form.get('Body') ?? '', receivedAt });
+    const sid = `SM${String(++this.sequence).padStart(32, '0')}`;
+    response.writeHead(201, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ sid, status: 'queued', to, from: form.get('From') }));
+  }
+}
