@@ -21,6 +21,7 @@
  * (300: how long delivery may take after the last code was accepted),
  * CHAOS_LOCK_MS (5000: NOTIFICATION_LOCK_MS of the processes),
  * CHAOS_KILL_EVERY_MS (4000: mean pause between two worker kills),
+ * CHAOS (kills,redis,twilio: which trouble to make; "none" for a calm baseline),
  * TEST_DATABASE_URL (mysql://root@127.0.0.1:3306).
  */
 import { randomBytes } from 'node:crypto';
@@ -36,7 +37,7 @@ import { TestIssuer } from '../../test/support/test-issuer';
 import { TwilioStandIn } from '../../test/support/twilio-stand-in';
 import { Cleanup } from './cleanup';
 import { CodeLoad } from './load';
-import { ChaosMonkey } from './monkey';
+import { CHAOS_KINDS, ChaosKind, ChaosMonkey } from './monkey';
 import { RunFacts, Verdict, judge } from './verdict';
 import { FailedAttempt, WorkerFleet } from './worker-fleet';
 
@@ -46,6 +47,7 @@ const WORKERS = setting('CHAOS_WORKERS', 2);
 const SETTLE_SECONDS = setting('CHAOS_SETTLE_SECONDS', 300);
 const LOCK_MS = setting('CHAOS_LOCK_MS', 5000);
 const KILL_EVERY_MS = setting('CHAOS_KILL_EVERY_MS', 4000);
+const CHAOS = chaosKinds(process.env.CHAOS ?? CHAOS_KINDS.join(','));
 /** Client connections sending codes at the same time (the pacing sets the rate; this only has to keep up). */
 const SEND_CONCURRENCY = 32;
 /** Delivered codes checked back through VerifyContactPhone: the body carried the right code. */
@@ -68,7 +70,7 @@ async function main(): Promise<number> {
   cleanup.add('Twilio stand-in', () => twilio.stop());
   const redis = await new RedisProcess().start();
   cleanup.add('redis-server', () => redis.stop());
-  const pool = createPool({ ...testDatabaseServer(), connectionLimit: 2 });
+  const pool = createPool({ ...testDatabaseServer(), connectionLimit: 2, timezone: 'Z' });
   cleanup.add('database', async () => {
     await pool.query(`DROP DATABASE IF EXISTS \`${database}\``);
     await pool.end();
@@ -135,7 +137,7 @@ async function main(): Promise<number> {
   cleanup.add('progress line', () => clearInterval(progress));
 
   process.stderr.write(`chaos run ${run}: ${CODES} codes over ${SEND_SECONDS} s, ${WORKERS} worker processes, job lock ${LOCK_MS} ms\n`);
-  if (!process.env.CHAOS_CALM) monkey.start();
+  monkey.start(CHAOS);
   const sent = await load.run();
   await monkey.stop();
 
@@ -161,6 +163,7 @@ async function main(): Promise<number> {
     messages: twilio.messageRequests(),
     kills: monkey.kills,
     failedAttempts: await failedAttemptsByRecipient(pool, database, fleet.failedAttempts),
+    sentAt: await sentAtByRecipient(pool, database),
     redisRestarts: monkey.redisRestarts.length,
     outbox,
     queue,
@@ -178,6 +181,8 @@ async function main(): Promise<number> {
     if (verdict.lost > 0 || Object.keys(outbox).some((state) => state !== 'sent')) {
       console.log(`\noutbox by state: ${JSON.stringify(outbox)}; queue: ${JSON.stringify(queue)}\n${fleet.tails().join('\n')}`);
     }
+    const apiWarnings = api.lines.filter((line) => Number(line.level) >= 40).map((line) => JSON.stringify(line));
+    if (apiWarnings.length > 0) console.log(`\nAPI warnings (last 10 of ${apiWarnings.length}):\n  ${apiWarnings.slice(-10).join('\n  ')}`);
     return 1;
   }
   console.log('\nPASS');
@@ -193,6 +198,7 @@ function printTable(facts: RunFacts, verdict: Verdict, verifiedCodes: number, mo
       'duplicates',
       `${verdict.duplicates} (${verdict.afterKill} after a kill, at most ${verdict.mostDuplicatesOfOneKill} per kill; ${verdict.afterTimeout} after a send time-out)`,
     ],
+    ['accept→ack window', `p50 ${verdict.ackWindowMs.p50} ms, p99 ${verdict.ackWindowMs.p99} ms, max ${verdict.ackWindowMs.max} ms (Twilio's 201 → row recorded sent)`],
     ['kills (SIGKILL)', String(facts.kills.length)],
     ['Redis restarts', `${facts.redisRestarts} (data lost each time)`],
     ['429/503 answered', `${verdict.faultAnswers} (in ${monkey.faultStretches.length} stretches)`],
@@ -241,6 +247,11 @@ function apiCaller(url: string, token: string): ApiCaller {
 async function outboxStates(pool: ReturnType<typeof createPool>, database: string): Promise<Record<string, number>> {
   const [rows] = await pool.query(`SELECT state, COUNT(*) AS n FROM \`${database}\`.notification_outbox GROUP BY state`);
   return Object.fromEntries((rows as Array<{ state: string; n: number | string }>).map((row) => [row.state, Number(row.n)]));
+}
+
+async function sentAtByRecipient(pool: ReturnType<typeof createPool>, database: string): Promise<Map<string, number>> {
+  const [rows] = await pool.query(`SELECT recipient, sent_at FROM \`${database}\`.notification_outbox WHERE sent_at IS NOT NULL`);
+  return new Map((rows as Array<{ recipient: string; sent_at: Date }>).map((row) => [row.recipient, row.sent_at.getTime()]));
 }
 
 async function failedAttemptsByRecipient(pool: ReturnType<typeof createPool>, database: string, attempts: FailedAttempt[]): Promise<Map<string, FailedAttempt[]>> {
@@ -300,6 +311,14 @@ function setting(name: string, fallback: number): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number <= 0) throw new Error(`${name} must be a positive integer, got "${value}"`);
   return number;
+}
+
+/** CHAOS=kills,redis,twilio (the default), a subset of them, or "none" for a calm baseline. */
+function chaosKinds(value: string): Set<ChaosKind> {
+  const kinds = value.split(',').map((kind) => kind.trim()).filter((kind) => kind && kind !== 'none');
+  const unknown = kinds.filter((kind) => !(CHAOS_KINDS as readonly string[]).includes(kind));
+  if (unknown.length > 0) throw new Error(`CHAOS: unknown kind(s) ${unknown.join(', ')}; use ${CHAOS_KINDS.join(',')} or none`);
+  return new Set(kinds as ChaosKind[]);
 }
 
 function seconds(ms: number): string {

@@ -2,6 +2,9 @@ import { RedisProcess } from '../../test/support/redis-process';
 import { TwilioStandIn } from '../../test/support/twilio-stand-in';
 import { WorkerFleet } from './worker-fleet';
 
+export const CHAOS_KINDS = ['kills', 'redis', 'twilio'] as const;
+export type ChaosKind = (typeof CHAOS_KINDS)[number];
+
 export interface Kill {
   /** Date.now() right before the SIGKILL. */
   at: number;
@@ -47,8 +50,11 @@ export class ChaosMonkey {
     private readonly progress: () => number,
   ) {}
 
-  start(): void {
-    this.loops = [this.killLoop(), this.faultLoop(), this.redisLoop()];
+  /** Starts the chosen kinds of trouble (all three by default). */
+  start(kinds: ReadonlySet<ChaosKind> = new Set(CHAOS_KINDS)): void {
+    this.loops = [kinds.has('kills') && this.killLoop(), kinds.has('twilio') && this.faultLoop(), kinds.has('redis') && this.redisLoop()].filter(
+      (loop): loop is Promise<void> => loop !== false,
+    );
   }
 
   /** Ends the chaos: the loops finish their step (restart the worker, bring Redis back, end the fault). */

@@ -17,6 +17,8 @@ export interface RunFacts {
   kills: Kill[];
   /** Failed attempts the workers logged, by recipient. */
   failedAttempts: Map<string, FailedAttempt[]>;
+  /** recipient → when a worker recorded the row sent (sent_at, taken right before its UPDATE). */
+  sentAt: Map<string, number>;
   redisRestarts: number;
   /** Rows of notification_outbox by state. */
   outbox: Record<string, number>;
@@ -36,6 +38,12 @@ export interface Verdict {
   afterTimeout: number;
   mostDuplicatesOfOneKill: number;
   faultAnswers: number;
+  /**
+   * Twilio's 201 → the worker recording the row sent, over codes delivered once:
+   * the window in which a kill makes a duplicate. Duplicates per kill ≈ deliveries
+   * per second of the killed worker × this window.
+   */
+  ackWindowMs: { p50: number; p99: number; max: number };
   /** Every reason the run failed; empty means it passed. */
   failures: string[];
   /** Codes the stand-in received, per phone (first accepted body), to check them with the API. */
@@ -89,6 +97,13 @@ export function judge(facts: RunFacts): Verdict {
     }
   }
 
+  const windows = [...accepted]
+    .filter(([to, copies]) => copies.length === 1 && facts.sentAt.has(to) && copies[0].answeredAt !== undefined)
+    .map(([to, copies]) => facts.sentAt.get(to)! - copies[0].answeredAt!)
+    .sort((a, b) => a - b);
+  const quantile = (q: number) => windows[Math.min(windows.length - 1, Math.max(0, Math.ceil(q * windows.length) - 1))] ?? 0;
+  const ackWindowMs = { p50: quantile(0.5), p99: quantile(0.99), max: windows[windows.length - 1] ?? 0 };
+
   const delivered = accepted.size;
   const lost = facts.sent.size - delivered;
   if (lost > 0) {
@@ -114,6 +129,7 @@ export function judge(facts: RunFacts): Verdict {
     afterKill,
     afterTimeout,
     mostDuplicatesOfOneKill,
+    ackWindowMs,
     faultAnswers: facts.messages.filter((message) => message.status === 429 || message.status === 503).length,
     failures,
     deliveredCodes,
