@@ -39,7 +39,7 @@ import { Cleanup } from './cleanup';
 import { CodeLoad } from './load';
 import { CHAOS_KINDS, ChaosKind, ChaosMonkey } from './monkey';
 import { RunFacts, Verdict, judge } from './verdict';
-import { FailedAttempt, WorkerFleet } from './worker-fleet';
+import { FailedAttempt, RELAY_RECOVERED, WorkerFleet } from './worker-fleet';
 
 const CODES = setting('CHAOS_CODES', 10_000);
 const SEND_SECONDS = setting('CHAOS_SEND_SECONDS', 90);
@@ -175,7 +175,8 @@ async function main(): Promise<number> {
   if (sent.refused.length > 0) verdict.failures.push(`first refusals: ${sent.refused.slice(0, 3).map((r) => `${r.phone}: ${r.answer}`).join('; ')}`);
   verdict.failures.push(...fleet.unexpectedExits());
 
-  printTable(facts, verdict, verified.checked, monkey);
+  const apiRelayOutagesMs = api.lines.filter((line) => line.msg === RELAY_RECOVERED).map((line) => Number(line.downForMs));
+  printTable(facts, verdict, verified.checked, monkey, { api: apiRelayOutagesMs, workers: fleet.relayOutagesMs });
   if (verdict.failures.length > 0) {
     console.log(`\nFAIL (${verdict.failures.length}):\n- ${verdict.failures.slice(0, 20).join('\n- ')}`);
     if (verdict.lost > 0 || Object.keys(outbox).some((state) => state !== 'sent')) {
@@ -189,7 +190,8 @@ async function main(): Promise<number> {
   return 0;
 }
 
-function printTable(facts: RunFacts, verdict: Verdict, verifiedCodes: number, monkey: ChaosMonkey): void {
+function printTable(facts: RunFacts, verdict: Verdict, verifiedCodes: number, monkey: ChaosMonkey, relayOutagesMs: { api: number[]; workers: number[] }): void {
+  const outages = (list: number[]) => (list.length === 0 ? 'none' : list.map((ms) => seconds(ms)).join(', '));
   const rows: Array<[string, string]> = [
     ['codes sent', String(verdict.sent)],
     ['delivered', String(verdict.delivered)],
@@ -201,6 +203,7 @@ function printTable(facts: RunFacts, verdict: Verdict, verifiedCodes: number, mo
     ['accept→ack window', `p50 ${verdict.ackWindowMs.p50} ms, p99 ${verdict.ackWindowMs.p99} ms, max ${verdict.ackWindowMs.max} ms (Twilio's 201 → row recorded sent)`],
     ['kills (SIGKILL)', String(facts.kills.length)],
     ['Redis restarts', `${facts.redisRestarts} (data lost each time)`],
+    ['relay blocked', `API: ${outages(relayOutagesMs.api)}; workers: ${outages(relayOutagesMs.workers)}`],
     ['429/503 answered', `${verdict.faultAnswers} (in ${monkey.faultStretches.length} stretches)`],
     ['outbox left', String(Object.entries(facts.outbox).filter(([state]) => state !== 'sent').reduce((sum, [, n]) => sum + n, 0))],
     ['queue left', String(Object.values(facts.queue).reduce((sum, n) => sum + n, 0))],

@@ -14,6 +14,9 @@ interface Slot {
   delivering: boolean;
 }
 
+/** The outbox relay's log line when the queue answers again after an outage (with downForMs). */
+export const RELAY_RECOVERED = 'notification relay reaches the queue again';
+
 /** A delivery attempt a worker logged as failed (LOG_LEVEL debug/info): the row id, the reason, when. */
 export interface FailedAttempt {
   notificationId: string;
@@ -29,6 +32,8 @@ export interface FailedAttempt {
 export class WorkerFleet {
   private readonly slots: Slot[];
   readonly failedAttempts: FailedAttempt[] = [];
+  /** How long the workers' outbox relays could not reach the queue, per outage they logged the end of. */
+  readonly relayOutagesMs: number[] = [];
 
   constructor(
     size: number,
@@ -71,12 +76,13 @@ export class WorkerFleet {
 
   private read(slot: Slot, text: string): void {
     if (!text.startsWith('{')) return this.keep(slot, text);
-    let line: { msg?: string; notificationId?: string; error?: string; time?: number; level?: number };
+    let line: { msg?: string; notificationId?: string; error?: string; time?: number; level?: number; downForMs?: number };
     try {
       line = JSON.parse(text);
     } catch {
       return this.keep(slot, text);
     }
+    if (line.msg === RELAY_RECOVERED && typeof line.downForMs === 'number') this.relayOutagesMs.push(line.downForMs);
     if (line.msg === 'notification sent') {
       slot.delivering = true;
       return;
