@@ -1,5 +1,5 @@
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { AddressInfo, Socket } from 'node:net';
 
 /** One request the stand-in received, as Twilio would have seen it. */
 export interface TwilioRequest {
@@ -15,6 +15,14 @@ export interface TwilioRequest {
   aborted: boolean;
   /** Date.now() when the request arrived (for the benchmark's latency). */
   receivedAt: number;
+  /** Date.now() when the stand-in wrote its answer. */
+  answeredAt?: number;
+  /**
+   * Date.now() when the TCP connection the request came on closed. A client
+   * process that is killed closes all its connections at that moment, so the
+   * chaos run can tell which answered requests belonged to a killed worker.
+   */
+  connectionClosedAt?: number;
 }
 
 /** A programmed answer for the next matching request. */
@@ -43,9 +51,20 @@ export class TwilioStandIn {
   private readonly replies: TwilioReply[] = [];
   private readonly held: Held[] = [];
   private sequence = 0;
+  private fault?: { status: number; code?: number; message?: string };
+  /** The requests of each open connection, to stamp connectionClosedAt on them when it closes. */
+  private readonly connections = new Map<Socket, TwilioRequest[]>();
 
   async start(): Promise<this> {
     this.server = createServer((request, response) => void this.handle(request, response));
+    this.server.on('connection', (socket: Socket) => {
+      this.connections.set(socket, []);
+      socket.once('close', () => {
+        const closedAt = Date.now();
+        for (const request of this.connections.get(socket) ?? []) request.connectionClosedAt = closedAt;
+        this.connections.delete(socket);
+      });
+    });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
@@ -58,6 +77,15 @@ export class TwilioStandIn {
 
   clearReplies(): void {
     this.replies.length = 0;
+  }
+
+  /**
+   * Fault mode: from now on every request without a programmed reply gets
+   * this answer (e.g. 429 or 503 for a stretch of an outage), until
+   * `failAll(undefined)`.
+   */
+  failAll(fault: { status: number; code?: number; message?: string } | undefined): void {
+    this.fault = fault;
   }
 
   /** Answers every held request with 201 now. */
@@ -89,15 +117,17 @@ export class TwilioStandIn {
     const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
     const recorded: TwilioRequest = { method: request.method ?? '', path: (request.url ?? '').split('?')[0], username, password, form, aborted: false, receivedAt: Date.now() };
     this.requests.push(recorded);
+    this.connections.get(request.socket)?.push(recorded);
 
     const answer = (status: number, body: unknown) => {
       if (response.writableEnded || response.destroyed) return;
       recorded.status = status;
+      recorded.answeredAt = Date.now();
       response.writeHead(status, { 'content-type': 'application/json' });
       response.end(JSON.stringify(body));
     };
 
-    const reply = this.replies.shift();
+    const reply = this.replies.shift() ?? this.fault;
     if (reply && 'hold' in reply) {
       response.on('close', () => {
         if (recorded.status === undefined) recorded.aborted = true;

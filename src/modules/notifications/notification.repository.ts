@@ -78,14 +78,36 @@ export class NotificationRepository {
     ]);
   }
 
-  /** Pending rows whose code expired before they could be queued become failed (the dead letter). */
-  async failExpiredPending(em: EntityManager, at: Date): Promise<number> {
+  /**
+   * Pending rows whose code expired before they could be queued become failed
+   * (the dead letter), up to `limit` per call.
+   *
+   * Not one `UPDATE … WHERE state = 'pending' AND expires_at <= ?`: expires_at
+   * has no index, so that statement scans and locks every pending row, waits
+   * for rows the relays hold (and for each row the API inserts meanwhile) and,
+   * while it waits, makes the relays' SKIP LOCKED claims skip all pending rows;
+   * under steady load the relaying stopped for minutes (found by `npm run chaos`).
+   * So: find the candidates without locks, lock those still pending with SKIP
+   * LOCKED (never waiting), update them by id.
+   */
+  async failExpiredPending(em: EntityManager, at: Date, limit = 1000): Promise<number> {
+    const candidates = await selectRows<{ id: string }>(em, `SELECT id FROM notification_outbox WHERE state = 'pending' AND expires_at <= ? LIMIT ?`, [
+      sqlDate(em, at),
+      limit,
+    ]);
+    if (candidates.length === 0) return 0;
+    const locked = await selectRows<{ id: string }>(
+      em,
+      `SELECT id FROM notification_outbox WHERE state = 'pending' AND id IN (${placeholders(candidates.length)})${forUpdateSkipLocked(em)}`,
+      candidates.map((row) => row.id),
+    );
+    if (locked.length === 0) return 0;
     return execute(
       em,
       `UPDATE notification_outbox
           SET state = 'failed', last_error = 'the code expired before it could be queued', code_ciphertext = NULL, code_key_id = NULL, updated_at = ?
-        WHERE state = 'pending' AND expires_at <= ?`,
-      [sqlDate(em, at), sqlDate(em, at)],
+        WHERE state = 'pending' AND id IN (${placeholders(locked.length)})`,
+      [sqlDate(em, at), ...locked.map((row) => row.id)],
     );
   }
 
