@@ -38,7 +38,7 @@ module.exports = {
       ...shared,
       displayName: 'e2e-embedded',
       // Add a suite here when the embedded topology must behave exactly like MySQL for it.
-      testMatch: ['<rootDir>/test/sms-providers.e2e-spec.ts'],
+      testMatch: ['<rootDir>/test/sms-providers.e2e-spec.ts', '<rootDir>/test/notifications-limits.e2e-spec.ts', '<rootDir>/test/notifications-delivery.e2e-spec.ts'],
       globals: { TEST_TOPOLOGY: 'embedded' },
       globalSetup: '<rootDir>/test/support/global-setup-embedded.ts',
       testTimeout: 30000,

@@ -54,7 +54,7 @@ export class NotificationDelivery {
     let providerId: string | null = null;
     try {
       const sent = await this.send(row, (id) => (providerId = id));
-      await this.notifications.markSent(em, row.id, { attempts, at: this.clock.now(), providerMessageId: sent.providerMessageId, providerId });
+      await this.unitOfWork.write((writer) => this.notifications.markSent(writer, row.id, { attempts, at: this.clock.now(), providerMessageId: sent.providerMessageId, providerId }));
       this.logger.debug({ notificationId: row.id, channel: row.channel, attempts, providerId }, 'notification sent');
       return { kind: 'done' };
     } catch (error) {
@@ -66,7 +66,7 @@ export class NotificationDelivery {
         await this.fail(row, attempts, final, providerId);
         return { kind: 'done' };
       }
-      await this.notifications.recordFailedAttempt(em, row.id, { attempts, at: now, error: failure.reason, providerId });
+      await this.unitOfWork.write((writer) => this.notifications.recordFailedAttempt(writer, row.id, { attempts, at: now, error: failure.reason, providerId }));
       this.logger.log({ notificationId: row.id, channel: row.channel, attempts, retryInMs: delayMs, error: failure.reason }, 'notification attempt failed; retrying');
       return { kind: 'retry', delayMs };
     }
@@ -117,7 +117,9 @@ export class NotificationDelivery {
 
   /** The dead letter: the row keeps state failed and its reason; one warn line says so. */
   private async fail(row: NotificationEntity, attempts: number, failure: ClassifiedFailure, providerId: string | null): Promise<void> {
-    await this.notifications.markFailed(this.unitOfWork.reader, row.id, { attempts, at: this.clock.now(), error: failure.reason, providerId });
+    await this.unitOfWork.write((writer) =>
+      this.notifications.markFailed(writer, row.id, { attempts, at: this.clock.now(), error: failure.reason, providerId }),
+    );
     this.logger.warn(
       { notificationId: row.id, channel: row.channel, purpose: row.purpose, recipient: maskRecipient(row.recipient), attempts, error: failure.reason },
       'notification failed; it stays in notification_outbox with state failed',
