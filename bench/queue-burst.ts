@@ -14,12 +14,12 @@
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import IORedis from 'ioredis';
 import { createPool } from 'mysql2/promise';
 import { createApp } from '../src/bootstrap';
 import { UnitOfWork } from '../src/common/persistence/unit-of-work';
 import { loadConfig } from '../src/config/app-config';
 import { NotificationOutbox } from '../src/modules/notifications/notification-outbox';
-import { RespClient } from '../src/modules/notifications/queue/resp-client';
 import { Principal } from '../src/modules/auth/principal';
 import { SmsProvidersService } from '../src/modules/sms/sms-providers.service';
 import { testDatabaseServer, testDatabaseUrl, testRedisUrl } from '../test/support/environment';
@@ -139,15 +139,11 @@ async function dropEverything(database: string, prefix: string): Promise<void> {
   const pool = createPool({ ...testDatabaseServer(), connectionLimit: 1 });
   await pool.query(`DROP DATABASE IF EXISTS \`${database}\``);
   await pool.end();
-  const redis = new RespClient(testRedisUrl());
-  await redis.connect();
-  let cursor = '0';
-  do {
-    const [nextCursor, keys] = await redis.send<[string, string[]]>('SCAN', [cursor, 'MATCH', `${prefix}:*`, 'COUNT', '1000']);
-    if (keys.length > 0) await redis.send('DEL', keys);
-    cursor = nextCursor;
-  } while (cursor !== '0');
-  redis.close();
+  const redis = new IORedis(testRedisUrl());
+  for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1000 }) as AsyncIterable<string[]>) {
+    if (keys.length > 0) await redis.unlink(...keys);
+  }
+  redis.disconnect();
 }
 
 main().catch((error: unknown) => {
