@@ -121,7 +121,8 @@ export class BullmqNotificationQueue extends NotificationQueue {
     const worker = this.worker;
     this.worker = undefined;
     if (worker) {
-      await worker.worker.close(); // waits for the running jobs
+      // Running jobs finish first; with Redis unreachable there is nothing to wait for (and BullMQ would wait for it forever).
+      await worker.worker.close(worker.client.status !== 'ready');
       worker.client.disconnect();
     }
     const producer = this.producer;
