@@ -38,7 +38,15 @@ module.exports = {
       ...shared,
       displayName: 'e2e-embedded',
       // Add a suite here when the embedded topology must behave exactly like MySQL for it.
-      testMatch: ['<rootDir>/test/sms-providers.e2e-spec.ts'],
+      // Notifications: the same delivery, limits and API flows on SQLite with the in-process
+      // queue (notifications-delivery brings its own REDIS_URL: SQLite with BullMQ); the
+      // Redis outage and worker-process suites stay MySQL-only.
+      testMatch: [
+        '<rootDir>/test/sms-providers.e2e-spec.ts',
+        '<rootDir>/test/notifications-limits.e2e-spec.ts',
+        '<rootDir>/test/notifications-delivery.e2e-spec.ts',
+        '<rootDir>/test/notifications-api.e2e-spec.ts',
+      ],
       globals: { TEST_TOPOLOGY: 'embedded' },
       globalSetup: '<rootDir>/test/support/global-setup-embedded.ts',
       testTimeout: 30000,

@@ -114,7 +114,7 @@ describe('Notification delivery through BullMQ (Twilio, HTTP provider, SMTP)', (
       const id = String(1_000_000 + Math.floor(Math.random() * 1_000_000));
       const sealed = t.app.get(SecretBox).seal('INT123', outboxCodeAad(id));
       const now = t.clock.now();
-      await t.query(
+      await t.execute(
         `INSERT INTO notification_outbox (id, channel, purpose, recipient, user_id, organization_id, code_ciphertext, code_key_id, state, attempts, created_at, updated_at, expires_at)
          VALUES (?, 'sms', 'verify_phone', ?, 'u1', 'org-1', ?, ?, 'pending', 0, ?, ?, ?)`,
         [id, to, sealed.ciphertext, sealed.keyId, now, now, new Date(now.getTime() + 600_000)],

@@ -138,7 +138,7 @@ describe('The relay\'s sweep', () => {
     const to = uniquePhone();
     const sealed = t.app.get(SecretBox).seal('SWEEP1', outboxCodeAad('4242424242'));
     const long_ago = new Date(t.clock.now().getTime() - 5 * MINUTE);
-    await t.query(
+    await t.execute(
       `INSERT INTO notification_outbox (id, channel, purpose, recipient, user_id, organization_id, code_ciphertext, code_key_id, state, attempts, created_at, updated_at, expires_at)
        VALUES ('4242424242', 'sms', 'verify_phone', ?, 'u1', 'org-1', ?, ?, 'queued', 0, ?, ?, ?)`,
       [to, sealed.ciphertext, sealed.keyId, long_ago, long_ago, new Date(t.clock.now().getTime() + 5 * MINUTE)],

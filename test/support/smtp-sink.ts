@@ -9,6 +9,8 @@ export interface ReceivedMail {
   /** Headers and body with quoted-printable soft breaks and escapes undone: good enough to search for text. */
   decoded: string;
   subject: string;
+  /** The leaf parts of the message, decoded (quoted-printable or base64), by content type. */
+  parts: Array<{ contentType: string; body: string }>;
 }
 
 /**
@@ -42,6 +44,7 @@ export class SmtpSink {
             raw,
             decoded,
             subject: /^Subject: (.*)$/im.exec(raw)?.[1]?.trim() ?? '',
+            parts: mimeParts(raw),
           });
           callback();
         });
@@ -59,4 +62,32 @@ export class SmtpSink {
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
+}
+
+/**
+ * Just enough MIME for the mails this service sends (nodemailer's
+ * multipart/alternative of text and HTML): splits on the boundaries and
+ * undoes each part's transfer encoding.
+ */
+export function mimeParts(entity: string): Array<{ contentType: string; body: string }> {
+  const split = /\r?\n\r?\n/.exec(entity);
+  const headers = split ? entity.slice(0, split.index) : entity;
+  const body = split ? entity.slice(split.index + split[0].length) : '';
+  const unfolded = headers.replace(/\r?\n[ \t]+/g, ' ');
+  const contentType = /^Content-Type:\s*([^;\r\n]+)/im.exec(unfolded)?.[1]?.trim().toLowerCase() ?? 'text/plain';
+  const boundary = /boundary="?([^";\r\n]+)"?/i.exec(unfolded)?.[1];
+  if (contentType.startsWith('multipart/') && boundary) {
+    return body
+      .split(`--${boundary}`)
+      .slice(1, -1)
+      .flatMap((part) => mimeParts(part.replace(/^\r?\n/, '')));
+  }
+  const encoding = /^Content-Transfer-Encoding:\s*(\S+)/im.exec(unfolded)?.[1]?.toLowerCase();
+  let decoded = body;
+  if (encoding === 'base64') decoded = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  else if (encoding === 'quoted-printable') {
+    const bytes = body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    decoded = Buffer.from(bytes, 'latin1').toString('utf8');
+  }
+  return [{ contentType, body: decoded.replace(/\r\n/g, '\n') }];
 }

@@ -6,6 +6,7 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DestinationStream } from 'pino';
+import { DateUtils } from 'typeorm/util/DateUtils';
 import { Pool, RowDataPacket, createPool } from 'mysql2/promise';
 import { createApp } from '../../src/bootstrap';
 import { grpcPortOf } from '../../src/grpc/attach-grpc';
@@ -156,6 +157,25 @@ export class TestApp {
     if (this.sqlite) return this.sqlite.prepare(sql).all(...params) as T[];
     const [rows] = await this.pool!.query<T[]>(sql, params);
     return rows;
+  }
+
+  /**
+   * Writes to the database directly (rows the application did not write, e.g.
+   * left behind by a process that died). On SQLite through a connection of its
+   * own, which waits for the application's write transaction like any writer;
+   * Dates are bound in TypeORM's UTC text form there.
+   */
+  async execute(sql: string, params: unknown[] = []): Promise<void> {
+    if (this.sqlite) {
+      const writer = new Database(this.config.database.kind === 'sqlite' ? this.config.database.path : '', { timeout: 10_000 });
+      try {
+        writer.prepare(sql).run(...params.map((p) => (p instanceof Date ? DateUtils.mixedDateToUtcDatetimeString(p) : p)));
+      } finally {
+        writer.close();
+      }
+      return;
+    }
+    await this.pool!.query(sql, params);
   }
 
   private appClosed?: Promise<void>;

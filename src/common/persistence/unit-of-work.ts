@@ -31,6 +31,17 @@ export class UnitOfWork {
     this.dialect = dialectOf(dataSource);
   }
 
+  /**
+   * Writes that need no transaction of their own (one statement, or several
+   * independent ones): on MySQL they autocommit on the pool; on SQLite they
+   * take their turn among the write transactions (the shared connection may
+   * not be written to while another transaction is open on it, and `reader`
+   * is read-only there).
+   */
+  write<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.dialect === 'mysql' ? work(this.dataSource.manager) : this.run(work);
+  }
+
   async run<T>(work: (em: EntityManager) => Promise<T>, attempts = 4): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {

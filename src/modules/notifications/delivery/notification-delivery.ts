@@ -13,6 +13,14 @@ import { SentMessage } from '../sms/sms-sender';
 import { ClassifiedFailure, DeliveryError, classifyDeliveryError } from './delivery-error';
 import { EMAIL_SUBJECT, emailCodeHtml, emailCodeText, phoneCodeText } from './message-texts';
 import { nextAttemptDelayMs } from './retry-backoff';
+import { TickBatcher } from './tick-batcher';
+
+interface SentRecord {
+  id: string;
+  attempts: number;
+  providerMessageId: string | null;
+  providerId: string | null;
+}
 
 /** What the queue should do with the job after one attempt. */
 export type DeliveryOutcome = { kind: 'done' } | { kind: 'retry'; delayMs: number };
@@ -29,6 +37,12 @@ const PHONE_CODE_ADDED = 'user.human.phone.code.added';
 @Injectable()
 export class NotificationDelivery {
   private readonly logger = new Logger('NotificationDelivery');
+  /** Concurrent jobs read their rows with one query and record their deliveries with one statement. */
+  private readonly rows = new TickBatcher((ids: string[]) => this.notifications.findMany(this.unitOfWork.reader, ids));
+  private readonly sentRecords = new TickBatcher(async (sent: SentRecord[]) => {
+    await this.unitOfWork.write((em) => this.notifications.markSentMany(em, sent, this.clock.now()));
+    return sent.map(() => undefined);
+  });
 
   constructor(
     private readonly unitOfWork: UnitOfWork,
@@ -41,8 +55,7 @@ export class NotificationDelivery {
   ) {}
 
   async deliver(id: string): Promise<DeliveryOutcome> {
-    const em = this.unitOfWork.reader;
-    const row = await this.notifications.find(em, id);
+    const row = await this.rows.call(id);
     if (!row || row.state === 'sent' || row.state === 'failed') return { kind: 'done' };
 
     const attempts = row.attempts + 1;
@@ -54,7 +67,7 @@ export class NotificationDelivery {
     let providerId: string | null = null;
     try {
       const sent = await this.send(row, (id) => (providerId = id));
-      await this.notifications.markSent(em, row.id, { attempts, at: this.clock.now(), providerMessageId: sent.providerMessageId, providerId });
+      await this.sentRecords.call({ id: row.id, attempts, providerMessageId: sent.providerMessageId, providerId });
       this.logger.debug({ notificationId: row.id, channel: row.channel, attempts, providerId }, 'notification sent');
       return { kind: 'done' };
     } catch (error) {
@@ -66,7 +79,7 @@ export class NotificationDelivery {
         await this.fail(row, attempts, final, providerId);
         return { kind: 'done' };
       }
-      await this.notifications.recordFailedAttempt(em, row.id, { attempts, at: now, error: failure.reason, providerId });
+      await this.unitOfWork.write((writer) => this.notifications.recordFailedAttempt(writer, row.id, { attempts, at: now, error: failure.reason, providerId }));
       this.logger.log({ notificationId: row.id, channel: row.channel, attempts, retryInMs: delayMs, error: failure.reason }, 'notification attempt failed; retrying');
       return { kind: 'retry', delayMs };
     }
@@ -117,7 +130,9 @@ export class NotificationDelivery {
 
   /** The dead letter: the row keeps state failed and its reason; one warn line says so. */
   private async fail(row: NotificationEntity, attempts: number, failure: ClassifiedFailure, providerId: string | null): Promise<void> {
-    await this.notifications.markFailed(this.unitOfWork.reader, row.id, { attempts, at: this.clock.now(), error: failure.reason, providerId });
+    await this.unitOfWork.write((writer) =>
+      this.notifications.markFailed(writer, row.id, { attempts, at: this.clock.now(), error: failure.reason, providerId }),
+    );
     this.logger.warn(
       { notificationId: row.id, channel: row.channel, purpose: row.purpose, recipient: maskRecipient(row.recipient), attempts, error: failure.reason },
       'notification failed; it stays in notification_outbox with state failed',

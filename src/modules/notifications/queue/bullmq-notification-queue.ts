@@ -1,13 +1,23 @@
 import { Logger } from '@nestjs/common';
-import { IRedisClient, Job, Queue, Worker, createBunRedisClient } from 'bullmq';
+import { Job, Queue, Worker } from 'bullmq';
+import IORedis, { RedisOptions } from 'ioredis';
 import { retryDelayMs } from '../delivery/retry-backoff';
 import { NotificationJob, NotificationJobHandler, NotificationQueue } from './notification-queue';
-import { RespClient } from './resp-client';
 
 const QUEUE_NAME = 'notifications';
 const JOB_NAME = 'deliver';
 /** Retries end when the code expires (the handler decides); this only has to be large enough never to end them first. */
 const MAX_ATTEMPTS = 100_000;
+
+/** How long the very first connection may take before the relay is told that Redis is unreachable. */
+const FIRST_CONNECT_TIMEOUT_MS = 5000;
+
+interface Producer {
+  queue: Queue;
+  client: IORedis;
+  /** Set until the first connection succeeded or timed out. */
+  firstConnect?: Promise<unknown>;
+}
 
 export interface BullmqQueueOptions {
   redisUrl: string;
@@ -40,17 +50,18 @@ class RetryLater extends Error {
  * at the code's expiry). Stalled-job detection gives a job whose worker died
  * to another worker once its lock lapses (`lockMs`).
  *
- * Redis connections are this project's own small RESP client driven by
- * BullMQ's adapter (see resp-client.ts). A Queue whose first connection fails
- * is dropped and made anew on the next call, so Redis may be down when the
- * service starts.
+ * Connections are ioredis clients (BullMQ's own driver) that reconnect
+ * quickly (redisOptions). The producer side fails fast: while its connection
+ * is down, `add` throws at once instead of buffering, so the relay's
+ * transaction rolls back and the rows wait in the outbox. ioredis writes all
+ * commands issued in one tick in one socket write, and `addBulk` sends a
+ * whole relay batch as one MULTI pipeline.
  */
 export class BullmqNotificationQueue extends NotificationQueue {
   readonly canDeliver = true;
   private readonly logger = new Logger('BullmqNotificationQueue');
-  private queue?: { queue: Queue; client: IRedisClient; ready: Promise<unknown> };
-  private worker?: { worker: Worker; client: IRedisClient };
-  private workerStart?: NodeJS.Timeout;
+  private producer?: Producer;
+  private worker?: { worker: Worker; client: IORedis };
   private closing = false;
 
   constructor(private readonly options: BullmqQueueOptions) {
@@ -81,66 +92,11 @@ export class BullmqNotificationQueue extends NotificationQueue {
     return (await queue.getJob(jobIdFor(id))) !== undefined;
   }
 
+  /** ioredis waits for Redis by itself (reconnecting with short pauses), so the worker can start while Redis is down. */
   startWorker(handler: NotificationJobHandler): void {
-    void this.startWorkerWhenReachable(handler, 1);
-  }
-
-  async close(): Promise<void> {
-    this.closing = true;
-    clearTimeout(this.workerStart);
-    const worker = this.worker;
-    this.worker = undefined;
-    if (worker) {
-      await worker.worker.close(); // waits for the running jobs
-      await worker.client.quit().catch(() => undefined);
-    }
-    await this.dropQueue();
-  }
-
-  private async openQueue(): Promise<Queue> {
-    if (this.closing) throw new Error('the notification queue is closing');
-    if (!this.queue) {
-      const client = this.newClient();
-      const queue = new Queue(QUEUE_NAME, { connection: client, prefix: this.options.prefix });
-      // Errors surface through the failing calls; the relay logs outages once.
-      queue.on('error', () => undefined);
-      this.queue = { queue, client, ready: queue.waitUntilReady() };
-    }
-    const current = this.queue;
-    try {
-      await current.ready;
-    } catch (error) {
-      if (this.queue === current) await this.dropQueue();
-      throw error;
-    }
-    return current.queue;
-  }
-
-  private async dropQueue(): Promise<void> {
-    const current = this.queue;
-    this.queue = undefined;
-    if (!current) return;
-    await current.queue.close().catch(() => undefined);
-    current.client.disconnect();
-  }
-
-  /**
-   * A BullMQ Worker needs Redis at start-up; until Redis answers, try again
-   * with growing pauses. Later outages are handled by BullMQ's reconnection.
-   */
-  private async startWorkerWhenReachable(handler: NotificationJobHandler, attempt: number): Promise<void> {
     if (this.closing || this.worker) return;
-    const probe = new RespClient(this.options.redisUrl, { connectTimeoutMs: 5000 });
-    try {
-      await probe.connect();
-      await probe.send('PING', []);
-    } catch {
-      this.workerStart = setTimeout(() => void this.startWorkerWhenReachable(handler, attempt + 1), Math.min(5000, 250 * attempt));
-      return;
-    } finally {
-      probe.close();
-    }
-    const client = this.newClient();
+    const client = new IORedis(this.options.redisUrl, redisOptions({ blocking: true }));
+    client.on('error', () => undefined); // reported through the worker's 'error' event
     const worker = new Worker(QUEUE_NAME, (job: Job<{ id: string }>) => this.process(handler, job), {
       connection: client,
       prefix: this.options.prefix,
@@ -160,24 +116,80 @@ export class BullmqNotificationQueue extends NotificationQueue {
     this.worker = { worker, client };
   }
 
+  async close(): Promise<void> {
+    this.closing = true;
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) {
+      // Running jobs finish first; with Redis unreachable there is nothing to wait for (and BullMQ would wait for it forever).
+      await worker.worker.close(worker.client.status !== 'ready');
+      worker.client.disconnect();
+    }
+    const producer = this.producer;
+    this.producer = undefined;
+    if (producer) {
+      await producer.queue.close().catch(() => undefined);
+      producer.client.disconnect();
+    }
+  }
+
+  /**
+   * The producer connection. Its first connection may take a moment (the
+   * relay runs right at start-up); after that, a connection that is down
+   * fails the call at once while ioredis reconnects in the background.
+   */
+  private async openQueue(): Promise<Queue> {
+    if (this.closing) throw new Error('the notification queue is closing');
+    if (!this.producer) {
+      const client = new IORedis(this.options.redisUrl, redisOptions({ blocking: false }));
+      client.on('error', () => undefined); // errors surface through the failing calls; the relay logs outages once
+      const queue = new Queue(QUEUE_NAME, { connection: client, prefix: this.options.prefix });
+      queue.on('error', () => undefined);
+      const firstConnect = withTimeout(queue.waitUntilReady(), FIRST_CONNECT_TIMEOUT_MS, 'Redis did not answer');
+      const producer: Producer = { queue, client, firstConnect };
+      // Only the first calls wait (once): later, a connection that is down fails at once.
+      firstConnect.then(
+        () => (producer.firstConnect = undefined),
+        () => (producer.firstConnect = undefined),
+      );
+      this.producer = producer;
+    }
+    const { queue, client, firstConnect } = this.producer;
+    if (firstConnect) await firstConnect;
+    else if (client.status !== 'ready') throw new Error('the connection to Redis is down; reconnecting');
+    return queue;
+  }
+
   private async process(handler: NotificationJobHandler, job: Job<{ id: string }>): Promise<void> {
     const outcome = await handler(job.data.id);
     if (outcome.kind === 'retry') throw new RetryLater(outcome.delayMs);
   }
-
-  private newClient(): IRedisClient {
-    return withQuickReconnect(createBunRedisClient(new RespClient(this.options.redisUrl, { connectTimeoutMs: 5000 })));
-  }
 }
 
 /**
- * BullMQ's adapter reconnects with pauses growing to 20 s; codes are waiting,
- * so cap them at 2 s, also for the connections BullMQ duplicates from this one
- * (the worker's blocking connection).
+ * Reconnect pauses grow to 2 s at most (ioredis' own default is the same
+ * shape; BullMQ's is 20 s): codes are waiting. The blocking connection of a
+ * worker must retry its commands forever (BullMQ requires
+ * maxRetriesPerRequest: null); the producer must not buffer commands while
+ * disconnected, so that the relay learns at once that Redis is down.
  */
-function withQuickReconnect(client: IRedisClient): IRedisClient {
-  (client as unknown as { maxReconnectDelay: number }).maxReconnectDelay = 2000;
-  const duplicate = client.duplicate.bind(client);
-  client.duplicate = (...args: unknown[]) => withQuickReconnect(duplicate(...args));
-  return client;
+export function redisOptions({ blocking }: { blocking: boolean }): RedisOptions {
+  return {
+    connectTimeout: FIRST_CONNECT_TIMEOUT_MS,
+    retryStrategy: (times: number) => Math.min(2000, 50 * 2 ** Math.min(times, 6)),
+    maxRetriesPerRequest: blocking ? null : 1,
+    enableOfflineQueue: blocking,
+    keepAlive: 10_000,
+    noDelay: true,
+  };
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

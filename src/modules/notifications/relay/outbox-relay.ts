@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { DataSource, EntitySubscriberInterface } from 'typeorm';
 import { UnitOfWork } from '../../../common/persistence/unit-of-work';
 import { Clock } from '../../../common/time/clock';
@@ -107,6 +108,9 @@ export class OutboxRelay {
       do {
         this.wakeRequested = false;
         moved = await this.relayBatch();
+        // better-sqlite3 answers synchronously, so a batch resolves in microtasks only:
+        // without this, back-to-back batches would starve timers and I/O.
+        await yieldToEventLoop();
       } while (!this.stopped && (moved === BATCH_SIZE || this.wakeRequested));
       if (Date.now() - this.lastSweep >= this.sweepEveryMs) {
         this.lastSweep = Date.now();

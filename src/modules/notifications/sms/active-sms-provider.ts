@@ -11,6 +11,7 @@ import { HttpSmsSender } from './http-sms-sender';
 import { SmsSender } from './sms-sender';
 import { TwilioRequestClient } from './twilio-request-client';
 import { TwilioSmsSender } from './twilio-sms-sender';
+import { TickBatcher } from '../delivery/tick-batcher';
 
 /**
  * The SMS provider that is active right now, read from the database on every
@@ -21,6 +22,17 @@ import { TwilioSmsSender } from './twilio-sms-sender';
 @Injectable()
 export class ActiveSmsProvider {
   private readonly twilioHttp: TwilioRequestClient;
+  /** Concurrent jobs share one read of the active provider (never one that started before they asked). */
+  private readonly active = new TickBatcher(async (calls: unknown[]) => {
+    const provider = await this.providers.findActive(this.unitOfWork.reader, this.instance.instanceId);
+    return calls.map(() => provider);
+  });
+  /**
+   * Twilio SDK clients by their exact credentials: building one per message
+   * showed in profiles. Keyed by the values just read from the database, so a
+   * rotated token makes a new client; never more than a few entries.
+   */
+  private readonly twilioClients = new Map<string, TwilioSmsSender>();
 
   constructor(
     private readonly unitOfWork: UnitOfWork,
@@ -35,7 +47,7 @@ export class ActiveSmsProvider {
 
   /** The active provider's sender, or null when none is active. */
   async sender(): Promise<SmsSender | null> {
-    const provider = await this.providers.findActive(this.unitOfWork.reader, this.instance.instanceId);
+    const provider = await this.active.call(undefined);
     return provider ? this.build(provider) : null;
   }
 
@@ -64,15 +76,20 @@ export class ActiveSmsProvider {
       { ciphertext: provider.twilioTokenCiphertext ?? '', keyId: provider.twilioTokenKeyId ?? '' },
       twilioTokenAad(provider.id),
     );
-    return new TwilioSmsSender(
-      {
-        providerId: provider.id,
-        sid: provider.twilioSid ?? '',
-        token,
-        senderNumber: provider.twilioSenderNumber ?? '',
-        verifyServiceSid: provider.twilioVerifyServiceSid ?? '',
-      },
-      this.twilioHttp,
-    );
+    const credentials = {
+      providerId: provider.id,
+      sid: provider.twilioSid ?? '',
+      token,
+      senderNumber: provider.twilioSenderNumber ?? '',
+      verifyServiceSid: provider.twilioVerifyServiceSid ?? '',
+    };
+    const key = JSON.stringify(credentials);
+    let sender = this.twilioClients.get(key);
+    if (!sender) {
+      sender = new TwilioSmsSender(credentials, this.twilioHttp);
+      if (this.twilioClients.size >= 8) this.twilioClients.clear();
+      this.twilioClients.set(key, sender);
+    }
+    return sender;
   }
 }

@@ -1,0 +1,37 @@
+import { TickBatcher } from './tick-batcher';
+
+describe('TickBatcher', () => {
+  it('serves the calls of one event-loop turn with one run, each caller its own answer', async () => {
+    const runs: number[][] = [];
+    const batcher = new TickBatcher(async (inputs: number[]) => {
+      runs.push(inputs);
+      return inputs.map((n) => n * 10);
+    });
+    const answers = await Promise.all([batcher.call(1), batcher.call(2), batcher.call(3)]);
+    expect(answers).toEqual([10, 20, 30]);
+    expect(runs).toEqual([[1, 2, 3]]);
+  });
+
+  it('starts a new batch for calls made after a batch started', async () => {
+    const runs: number[][] = [];
+    const batcher = new TickBatcher(async (inputs: number[]) => {
+      runs.push(inputs);
+      return inputs;
+    });
+    await batcher.call(1);
+    await batcher.call(2);
+    expect(runs).toEqual([[1], [2]]);
+  });
+
+  it('splits large batches and rejects every caller of a failed run', async () => {
+    const runs: number[][] = [];
+    const batcher = new TickBatcher(async (inputs: number[]) => {
+      runs.push(inputs);
+      if (inputs.includes(3)) throw new Error('database down');
+      return inputs;
+    }, 2);
+    const results = await Promise.allSettled([1, 2, 3, 4].map((n) => batcher.call(n)));
+    expect(runs).toEqual([[1, 2], [3, 4]]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected']);
+  });
+});
