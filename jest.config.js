@@ -38,11 +38,15 @@ module.exports = {
       ...shared,
       displayName: 'e2e-embedded',
       // Add a suite here when the embedded topology must behave exactly like MySQL for it.
-      // Notifications: the same delivery, limits and API flows on SQLite with the in-process
-      // queue (notifications-delivery brings its own REDIS_URL: SQLite with BullMQ); the
-      // Redis outage and worker-process suites stay MySQL-only.
+      // Users and notifications: the same API, delivery and limits on SQLite with the
+      // in-process queue (notifications-delivery brings its own REDIS_URL: SQLite with
+      // BullMQ); the Redis outage and worker-process suites stay MySQL-only.
       testMatch: [
         '<rootDir>/test/sms-providers.e2e-spec.ts',
+        '<rootDir>/test/user-schemas.e2e-spec.ts',
+        '<rootDir>/test/users.e2e-spec.ts',
+        '<rootDir>/test/user-contacts.e2e-spec.ts',
+        '<rootDir>/test/user-permissions.e2e-spec.ts',
         '<rootDir>/test/notifications-limits.e2e-spec.ts',
         '<rootDir>/test/notifications-delivery.e2e-spec.ts',
         '<rootDir>/test/notifications-api.e2e-spec.ts',
