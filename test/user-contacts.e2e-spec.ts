@@ -1,8 +1,8 @@
 import { RELAXED_SEND_LIMITS } from './support/notifications';
 import { SecretBox } from '../src/common/crypto/secret-box';
 import { outboxCodeAad } from '../src/modules/notifications/notification.entity';
-import { TEST_MASTER_KEY, TestApp, expectZitadelError } from './support/test-app';
-import { RFC3339, USERS, createSchema, createUser, json, snapshot, userRow } from './support/users-fixture';
+import { TestApp, expectZitadelError } from './support/test-app';
+import { RFC3339, USERS, createSchema, createUser, dbDate, json, snapshot, userRow } from './support/users-fixture';
 
 const TEN_MINUTES = 10 * 60_000;
 
@@ -46,7 +46,7 @@ describe('User contacts and verification codes (v3alpha over REST)', () => {
       const code = response.body.verificationCode;
       const row = await codeRow(id, 'email');
       expect(row).toMatchObject({ generator: 'local', failed_attempts: 0, code_hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
-      expect(row.expires_at.getTime() - new Date(response.body.details.changed).getTime()).toBe(TEN_MINUTES);
+      expect(dbDate(row.expires_at).getTime() - new Date(response.body.details.changed).getTime()).toBe(TEN_MINUTES);
       expect(await storedText()).not.toContain(code);
       expect(await outboxOf(id)).toEqual([]);
       expect(await contactOf(id)).toEqual({ email: { address: 'gigi@example.com' } });
@@ -69,10 +69,10 @@ describe('User contacts and verification codes (v3alpha over REST)', () => {
         code_key_id: expect.stringMatching(/^mk1-/),
       });
       // The sealed code is the pending one: it opens with the master key and verifies the address.
-      const code = new SecretBox(TEST_MASTER_KEY).open({ ciphertext: row.code_ciphertext, keyId: row.code_key_id }, outboxCodeAad(row.id));
+      const code = t.app.get(SecretBox).open({ ciphertext: row.code_ciphertext, keyId: row.code_key_id }, outboxCodeAad(row.id));
       expect(code).toMatch(/^[A-Z0-9]{6}$/);
       expect(await storedText()).not.toContain(code);
-      expect(row.expires_at.getTime()).toBe((await codeRow(id, 'email')).expires_at.getTime());
+      expect(dbDate(row.expires_at).getTime()).toBe(dbDate((await codeRow(id, 'email')).expires_at).getTime());
       expect((await verify(id, 'email', code)).status).toBe(200);
       expect(await contactOf(id)).toEqual({ email: { address: 'send@example.com', isVerified: true } });
     });

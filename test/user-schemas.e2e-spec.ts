@@ -1,4 +1,5 @@
 import { TestApp, expectZitadelError } from './support/test-app';
+import { dbDate } from './support/users-fixture';
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3}|\.\d{6}|\.\d{9})?Z$/;
 const PATH = '/resources/v3alpha/user_schemas';
@@ -174,7 +175,7 @@ describe('User schemas (v3alpha over REST)', () => {
       for (const body of [{ schema: reordered, type: 'employees' }, {}, undefined, { possibleAuthenticators: [] }]) {
         const response = await t.request('PATCH', `${PATH}/${id}`, { token: owner, body });
         expect(response.status).toBe(200);
-        expect(response.body.details.changed).toBe(before.changed_at.toISOString());
+        expect(response.body.details.changed).toBe(dbDate(before.changed_at).toISOString());
       }
       expect(await row(id)).toMatchObject({ revision: 1, sequence: 1 });
       expect((await t.query('SELECT COUNT(*) AS n FROM change_log WHERE aggregate_id = ?', [id]))[0].n).toBe(1);

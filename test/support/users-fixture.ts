@@ -62,3 +62,10 @@ export async function snapshot(t: TestApp): Promise<string> {
 export function json(value: unknown): any {
   return typeof value === 'string' ? JSON.parse(value) : value;
 }
+
+/** A DATETIME column as the test's reader hands it over: a Date from MySQL, UTC text ('YYYY-MM-DD HH:MM:SS.SSS') from SQLite. */
+export function dbDate(value: unknown): Date {
+  if (value instanceof Date) return value;
+  if (typeof value === 'string') return new Date(`${value.replace(' ', 'T')}Z`);
+  throw new Error(`not a stored date: ${String(value)}`);
+}

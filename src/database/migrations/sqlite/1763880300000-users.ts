@@ -1,6 +1,10 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** SQLite twin of ../1763880300000-users.ts. */
+/**
+ * SQLite twin of ../1763880300000-users.ts. The sortable texts (schema type,
+ * email) collate without case as MySQL's utf8mb4_unicode_ci does, so both
+ * topologies sort alike; the text filters compare binary on both anyway.
+ */
 export class Users1763880300000 implements MigrationInterface {
   name = 'Users1763880300000';
 
@@ -9,7 +13,7 @@ export class Users1763880300000 implements MigrationInterface {
       CREATE TABLE user_schemas (
         id TEXT NOT NULL,
         instance_id TEXT NOT NULL,
-        type TEXT NOT NULL,
+        type TEXT NOT NULL COLLATE NOCASE,
         schema_json TEXT NOT NULL,
         possible_authenticators TEXT NOT NULL,
         state INTEGER NOT NULL,
@@ -31,7 +35,7 @@ export class Users1763880300000 implements MigrationInterface {
         schema_id TEXT NOT NULL,
         schema_revision INTEGER NOT NULL,
         data TEXT NOT NULL,
-        email_address TEXT NULL,
+        email_address TEXT NULL COLLATE NOCASE,
         email_verified INTEGER NOT NULL DEFAULT 0,
         phone_number TEXT NULL,
         phone_verified INTEGER NOT NULL DEFAULT 0,
