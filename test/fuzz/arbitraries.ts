@@ -86,11 +86,19 @@ export function fieldValue(example: unknown): fc.Arbitrary<unknown> {
   );
 }
 
+/**
+ * Strings for the URL, cut at 300 UTF-16 units (still past every 200-rune
+ * limit): Node refuses a request line over 16 KiB with a bare 431 before the
+ * application sees it (see the report of the fuzz work), which says nothing
+ * about the application.
+ */
+export const urlString: fc.Arbitrary<string> = nastyString.map((s) => s.slice(0, 300));
+
 /** Path ids: a real one, or anything a client could put into the segment. */
 export function pathId(known: readonly string[]): fc.Arbitrary<string> {
   return fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom(...known).map(segment) },
-    { weight: 3, arbitrary: nastyString.filter((s) => s.length > 0).map(segment) },
+    { weight: 3, arbitrary: urlString.filter((s) => s.length > 0).map(segment) },
     // Raw segments that are not valid percent-encoding, or that walk the path.
     { weight: 1, arbitrary: fc.constantFrom('%', '%zz', '%E0%A4%A', '%C0%AF', '..', '.', '%2e%2e', '%2F', 'a%00b', '_search', '99999999999999999999999') },
   );

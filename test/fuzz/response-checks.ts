@@ -71,6 +71,8 @@ export function grpcProblem(answer: GrpcAnswer): string | undefined {
   if (answer.code === GrpcCode.OK) return undefined;
   if (SERVER_FAULTS.has(answer.code)) return `status ${answer.code}: ${answer.details}`;
   if (STACK_TRACE.test(answer.details)) return `a stack trace in grpc-message: ${answer.details}`;
+  // grpc-js's own limit (4 MiB, grpc-go's default, which ZITADEL keeps) refuses before any handler runs, as grpc-go's does, without details.
+  if (answer.code === GrpcCode.RESOURCE_EXHAUSTED && /larger than max/.test(answer.details)) return undefined;
   if (!answer.statusDetails) return `status ${answer.code} without grpc-status-details-bin (${answer.details})`;
   let decoded: ReturnType<typeof decodeStatus>;
   try {
