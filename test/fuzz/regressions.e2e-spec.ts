@@ -1,7 +1,7 @@
 import { Client, Metadata, ServiceError, credentials, makeGenericClientConstructor } from '@grpc/grpc-js';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { zitadelApi } from '../../src/grpc/zitadel-descriptors';
-import { TestApp } from '../support/test-app';
+import { TestApp, expectZitadelError } from '../support/test-app';
 import { grpcProblem } from './response-checks';
 import { OFFLINE_ENV } from './fuzz-fixtures';
 
@@ -58,6 +58,15 @@ describe('fuzz findings', () => {
     expect(error.code).toBe(3);
     const [details] = error.metadata.get('grpc-status-details-bin');
     expect(grpcProblem({ code: error.code, details: error.details, statusDetails: details as Buffer })).toBeUndefined();
+  });
+
+  // ListSMSProviders validated without the depth guard: class-transformer overflowed the stack, answered 500.
+  it('a deeply nested value in any request is INVALID_ARGUMENT, not INTERNAL', async () => {
+    const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    for (const path of ['/admin/v1/sms/_search', '/admin/v1/sms/twilio']) {
+      const response = await t.request('POST', path, { token: owner, rawBody: `{"query":{"offset":${deep}},"sid":${deep}}`, headers: { 'content-type': 'application/json' } });
+      expectZitadelError(response, 400, 3, 'GATEWAY-TooDeep');
+    }
   });
 
   it('an RPC without a handler stays UNIMPLEMENTED whatever bytes it is sent', async () => {
