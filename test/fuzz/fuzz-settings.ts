@@ -3,7 +3,7 @@
  * endpoint; `npm run fuzz` sets FUZZ_RUNS=10000. FUZZ_SEED replays a failure
  * that fast-check reported (it prints the seed and the shrunk case).
  */
-export const FUZZ_RUNS = positive('FUZZ_RUNS', 200);
+export const FUZZ_RUNS = positive('FUZZ_RUNS', 100);
 
 /** Requests in flight at once: a property run sends one batch concurrently. */
 export const FUZZ_BATCH = positive('FUZZ_BATCH', FUZZ_RUNS > 1000 ? 25 : 10);
