@@ -35,6 +35,23 @@ function serializer(schema: DescMessage): (message: Message) => Buffer {
   return (message) => Buffer.from(toBinary(schema, message.$typeName === schema.typeName ? message : create(schema, message)));
 }
 
+/**
+ * What a request that is not valid protobuf of its RPC deserializes to. A
+ * throwing deserializer would make grpc-js answer INTERNAL without details
+ * (as grpc-go does for ZITADEL); the server answers INVALID_ARGUMENT in
+ * ZITADEL's error shape instead, because bad input is never a server error.
+ */
+export class UndecodableRequest {
+  constructor(readonly reason: string) {}
+}
+
 function deserializer(schema: DescMessage): (bytes: Buffer) => Message {
-  return (bytes) => fromBinary(schema, bytes);
+  return (bytes) => {
+    try {
+      return fromBinary(schema, bytes);
+    } catch (error) {
+      // Also a RangeError: deeply nested groups overflow protobuf-es's recursive reader.
+      return new UndecodableRequest(error instanceof Error ? error.message : String(error)) as unknown as Message;
+    }
+  };
 }

@@ -1,4 +1,5 @@
 import { DescMessage, JsonValue, Message, MessageShape, fromJsonString, toJson } from '@bufbuild/protobuf';
+import { invalidArgument } from '../common/errors/zitadel-error';
 import { zitadelApi } from './zitadel-descriptors';
 
 /**
@@ -17,7 +18,14 @@ export function requestToProtoJson(message: Message): JsonValue {
   const { registry } = zitadelApi();
   const schema = registry.getMessage(message.$typeName);
   if (!schema) throw new Error(`unknown request message ${message.$typeName}`);
-  return toJson(schema, message, { alwaysEmitImplicit: true, registry });
+  try {
+    return toJson(schema, message, { alwaysEmitImplicit: true, registry });
+  } catch (error) {
+    // Valid protobuf can still have no JSON form: a Duration or Timestamp out
+    // of range, nanos against the sign of seconds, a NaN in a Struct. The
+    // client sent it, so it is InvalidArgument, not a server error.
+    throw invalidArgument('GRPC-ProtoJson', `the request has no JSON form: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /**

@@ -3,8 +3,8 @@ import { Metadata, Server, ServerCredentials, ServiceDefinition, UntypedHandleCa
 import { GrpcMethodStreamingType, ServerGrpc } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import { GrpcStatusError } from '../common/errors/grpc-status';
-import { unimplemented } from '../common/errors/zitadel-error';
-import { packageDefinitionOf } from './package-definition';
+import { invalidArgument, unimplemented } from '../common/errors/zitadel-error';
+import { UndecodableRequest, packageDefinitionOf } from './package-definition';
 import { ZitadelApi } from './zitadel-descriptors';
 
 export interface ZitadelGrpcServerOptions {
@@ -62,7 +62,9 @@ export class ZitadelGrpcServer extends ServerGrpc {
   override async createService(grpcService: { service: ServiceDefinition }, name: string): Promise<Record<string, unknown>> {
     const implementation = (await super.createService(grpcService, name)) as Record<string, unknown>;
     for (const [method, definition] of Object.entries(grpcService.service)) {
-      implementation[method] ??= unimplementedHandler(definition.path, definition.responseStream);
+      const handler = implementation[method] as UntypedHandleCall | undefined;
+      // An RPC without a handler is UNIMPLEMENTED whatever it is sent.
+      implementation[method] = handler ? refusingUndecodable(handler, definition.responseStream) : unimplementedHandler(definition.path, definition.responseStream);
       const onCall = this.onCall;
       // Every RPC served here is unary; streaming ones (none implemented) are not measured.
       if (onCall && !definition.requestStream && !definition.responseStream) {
@@ -89,6 +91,17 @@ export class ZitadelGrpcServer extends ServerGrpc {
 
 export function unimplementedRpc(path: string): GrpcStatusError {
   return new GrpcStatusError(unimplemented('GRPC-Unimplemented', `${path.replace(/^\//, '')} is not implemented by this service`));
+}
+
+/** Answers a request that did not decode (package-definition.ts) with INVALID_ARGUMENT before any handler sees it. */
+function refusingUndecodable(handler: UntypedHandleCall, responseStream: boolean): UntypedHandleCall {
+  return ((call: { request?: unknown; emit(event: 'error', error: unknown): void }, callback?: sendUnaryData<unknown>) => {
+    if (!(call.request instanceof UndecodableRequest)) return (handler as (...args: unknown[]) => unknown)(call, callback);
+    const error = new GrpcStatusError(invalidArgument('GRPC-Unmarshal', 'the request is not a valid protobuf message of this RPC'));
+    if (responseStream || !callback) call.emit('error', error);
+    else callback(error);
+    return undefined;
+  }) as UntypedHandleCall;
 }
 
 function unimplementedHandler(path: string, responseStream: boolean): UntypedHandleCall {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
 import { invalidArgument, ZitadelError } from '../errors/zitadel-error';
+import { boundedRequest } from '../json/json-limits';
 
 /**
  * Validates a request of any transport against its request class, the way
@@ -13,7 +14,8 @@ export function validateRequest<T extends object>(type: new () => T, input: unkn
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw invalidArgument(`VALIDATION-${type.name}`, `invalid ${type.name}: the request must be a JSON object`);
   }
-  const request = plainToInstance(type, input, { exposeDefaultValues: false });
+  // Before anything recursive: class-transformer and class-validator overflow the stack on deep JSON.
+  const request = plainToInstance(type, boundedRequest(input), { exposeDefaultValues: false });
   const errors = validateSync(request, {
     whitelist: true,
     forbidNonWhitelisted: true,

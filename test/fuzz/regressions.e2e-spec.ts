@@ -1,0 +1,76 @@
+import { Client, Metadata, ServiceError, credentials, makeGenericClientConstructor } from '@grpc/grpc-js';
+import { create, toBinary } from '@bufbuild/protobuf';
+import { zitadelApi } from '../../src/grpc/zitadel-descriptors';
+import { TestApp, expectZitadelError } from '../support/test-app';
+import { grpcProblem } from './response-checks';
+import { OFFLINE_ENV } from './fuzz-fixtures';
+
+/** Fixed cases of what the fuzz suites found, kept so that they stay fixed whatever the random seed. */
+describe('fuzz findings', () => {
+  let t: TestApp;
+  let owner: string;
+
+  beforeAll(async () => {
+    t = await TestApp.start(OFFLINE_ENV);
+    owner = await t.issuer.owner();
+  });
+  afterAll(() => t.close());
+
+  const identity = (value: Buffer) => value;
+  const call = (path: string, bytes: number[], token?: string) => {
+    const Constructor = makeGenericClientConstructor(
+      { call: { path, requestStream: false, responseStream: false, requestSerialize: identity, requestDeserialize: identity, responseSerialize: identity, responseDeserialize: identity } },
+      'Raw',
+    );
+    const client = new Constructor(t.grpcUrl, credentials.createInsecure()) as unknown as Client & { call: Function };
+    const metadata = new Metadata();
+    if (token) metadata.set('authorization', `Bearer ${token}`);
+    return new Promise<ServiceError>((resolve, reject) =>
+      client.call(Buffer.from(bytes), metadata, (error: ServiceError | null) => {
+        client.close();
+        if (error) resolve(error);
+        else reject(new Error('the call succeeded'));
+      }),
+    );
+  };
+
+  // grpc-js answers INTERNAL without details when the request deserializer throws (grpc-go does the same for ZITADEL).
+  it.each([
+    ['a length past the end', [0x0a, 0x05, 0x61]],
+    ['invalid UTF-8 in a string', [0x0a, 0x02, 0xc3, 0x28]],
+    ['wire type 7', [0x0f]],
+    ['20,000 nested groups', Array.from({ length: 20_000 }, () => 0x0b)],
+  ])('malformed protobuf (%s) is INVALID_ARGUMENT with an ErrorDetail, not INTERNAL', async (_name, bytes) => {
+    const error = await call('/zitadel.admin.v1.AdminService/GetSMSProvider', bytes as number[], owner);
+    expect(error.code).toBe(3);
+    const [details] = error.metadata.get('grpc-status-details-bin');
+    expect(grpcProblem({ code: error.code, details: error.details, statusDetails: details as Buffer })).toBeUndefined();
+  });
+
+  // protobuf-es cannot write these as JSON; the handler's protojson conversion threw and the filter made it INTERNAL.
+  it.each([
+    ['nanos against the sign of seconds', { seconds: 1n, nanos: -1 }],
+    ['seconds past the Duration range', { seconds: 2n ** 62n, nanos: 0 }],
+  ])('a request without a JSON form (%s) is INVALID_ARGUMENT, not INTERNAL', async (_name, duration) => {
+    const schema = zitadelApi().registry.getMessage('zitadel.admin.v1.UpdateSMSProviderHTTPRequest')!;
+    const bytes = toBinary(schema, create(schema, { id: '1', endpoint: 'http://127.0.0.1:9/sms', expirationSigningKey: duration } as never));
+    const error = await call('/zitadel.admin.v1.AdminService/UpdateSMSProviderHTTP', [...bytes], owner);
+    expect(error.code).toBe(3);
+    const [details] = error.metadata.get('grpc-status-details-bin');
+    expect(grpcProblem({ code: error.code, details: error.details, statusDetails: details as Buffer })).toBeUndefined();
+  });
+
+  // ListSMSProviders validated without the depth guard: class-transformer overflowed the stack, answered 500.
+  it('a deeply nested value in any request is INVALID_ARGUMENT, not INTERNAL', async () => {
+    const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    for (const path of ['/admin/v1/sms/_search', '/admin/v1/sms/twilio']) {
+      const response = await t.request('POST', path, { token: owner, rawBody: `{"query":{"offset":${deep}},"sid":${deep}}`, headers: { 'content-type': 'application/json' } });
+      expectZitadelError(response, 400, 3, 'GATEWAY-TooDeep');
+    }
+  });
+
+  it('an RPC without a handler stays UNIMPLEMENTED whatever bytes it is sent', async () => {
+    const error = await call('/zitadel.admin.v1.AdminService/GetDefaultVerifySMSOTPMessageText', [0x0a, 0x05, 0x61], owner);
+    expect(error.code).toBe(12);
+  });
+});
