@@ -328,6 +328,9 @@ describe('User schemas (v3alpha over REST)', () => {
       let nested: Record<string, unknown> = { stateFilter: { state: 'STATE_ACTIVE' } };
       for (let i = 0; i < 20; i++) nested = { notFilter: { filter: nested } };
       expectZitadelError(await search([nested]), 400, 3, 'SCHEMA-zsQ97');
+      const active = { stateFilter: { state: 'STATE_ACTIVE' } };
+      expect((await search(Array.from({ length: 100 }, () => active))).status).toBe(200);
+      expectZitadelError(await search(Array.from({ length: 101 }, () => active)), 400, 3, 'QUERY-Filters100');
       expectZitadelError(await search([{}]), 400, 3);
       expectZitadelError(await search([{ idFilter: { id: '1' }, typeFilter: { type: 'x' } }]), 400, 3);
       expectZitadelError(await search({ stateFilter: { state: 'STATE_ACTIVE' } }), 400, 3);

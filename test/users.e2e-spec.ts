@@ -466,6 +466,10 @@ describe('Users (v3alpha over REST)', () => {
       let nested: Record<string, unknown> = mine;
       for (let i = 0; i < 20; i++) nested = { notFilter: { query: nested } };
       expectZitadelError(await search([nested]), 400, 3, 'QUERY-Nest20');
+      // At most 100 filters in all, nested ones counted: 100 pass, 101 (or 10,000) do not.
+      expect((await search([...Array.from({ length: 98 }, () => mine), { andFilter: { queries: [mine] } }])).status).toBe(200);
+      expectZitadelError(await search(Array.from({ length: 100 }, () => ({ orFilter: { queries: [mine] } }))), 400, 3, 'QUERY-Filters100');
+      expectZitadelError(await search(Array.from({ length: 10_000 }, () => mine)), 400, 3, 'QUERY-Filters100');
       expectZitadelError(await search([{}]), 400, 3);
       expectZitadelError(await search([{ stateFilter: { state: 'USER_STATE_HAPPY' } }]), 400, 3);
       expectZitadelError(await search([{ emailFilter: { address: 'x', method: 9 } }]), 400, 3);

@@ -1,23 +1,40 @@
+import { invalidArgument } from '../../common/errors/zitadel-error';
+
 /** ZITADEL refuses search filters nested deeper than this. */
 export const MAX_FILTER_NESTING = 20;
+/**
+ * Filters in one search, nested ones included. ZITADEL sets no bound; without
+ * one, ten thousand filters cost seconds of validation on the event loop.
+ */
+export const MAX_SEARCH_FILTERS = 100;
 
-/** Levels of a filter tree: a leaf is 1. Iterative, so a hostile tree cannot overflow the stack. */
-export function nestingOf(root: unknown): number {
-  let deepest = 0;
-  const stack: Array<[Record<string, unknown>, number]> = [[root as Record<string, unknown>, 1]];
+/**
+ * Refuses a search whose filter tree is too deep or too large, on the raw
+ * request, before validation spends time on it. Iterative, so a hostile tree
+ * cannot overflow the stack; it stops at the first bound crossed.
+ */
+export function refuseOversizedFilters(request: unknown, nestingErrorId: string): void {
+  const filters = (request as { filters?: unknown } | null)?.filters;
+  if (!Array.isArray(filters)) return;
+  const stack: Array<[unknown, number]> = filters.map((filter) => [filter, 1]);
+  let count = 0;
   while (stack.length > 0) {
     const [filter, level] = stack.pop()!;
-    deepest = Math.max(deepest, level);
-    if (deepest > MAX_FILTER_NESTING) return deepest;
-    const children: unknown[] = [];
-    for (const member of ['orFilter', 'andFilter']) {
-      const queries = (filter?.[member] as { queries?: unknown[] } | undefined)?.queries;
-      if (Array.isArray(queries)) children.push(...queries);
-    }
-    const not = filter?.notFilter as { filter?: unknown; query?: unknown } | undefined;
-    if (not?.filter) children.push(not.filter);
-    if (not?.query) children.push(not.query);
-    for (const child of children) if (child && typeof child === 'object') stack.push([child as Record<string, unknown>, level + 1]);
+    if (level > MAX_FILTER_NESTING) throw invalidArgument(nestingErrorId, `search filters may nest at most ${MAX_FILTER_NESTING} levels`);
+    if (++count > MAX_SEARCH_FILTERS) throw invalidArgument('QUERY-Filters100', `a search may have at most ${MAX_SEARCH_FILTERS} filters, nested ones included`);
+    for (const child of childrenOf(filter)) stack.push([child, level + 1]);
   }
-  return deepest;
+}
+
+function childrenOf(filter: unknown): unknown[] {
+  if (!filter || typeof filter !== 'object') return [];
+  const node = filter as Record<string, unknown>;
+  const children: unknown[] = [];
+  for (const member of ['orFilter', 'andFilter']) {
+    const queries = (node[member] as { queries?: unknown } | undefined)?.queries;
+    if (Array.isArray(queries)) children.push(...queries);
+  }
+  const not = node.notFilter as { filter?: unknown; query?: unknown } | undefined;
+  if (not && typeof not === 'object') children.push(...[not.filter, not.query].filter((child) => child !== undefined));
+  return children.filter((child) => child !== null && typeof child === 'object');
 }

@@ -20,7 +20,7 @@ import {
   ReactivateUserSchemaRequest,
   SearchUserSchemasRequest,
 } from './dto/user-schema-requests.dto';
-import { MAX_FILTER_NESTING, nestingOf } from './filter-nesting';
+import { refuseOversizedFilters } from './filter-nesting';
 import { GetUserSchemaResponse, SearchUserSchemasResponse, UserSchemaDetailsResponse } from './dto/user-schema-responses.dto';
 import { SchemaCompiler } from './schema-compiler';
 import { UserSchemaEntity, UserSchemaState } from './user-schema.entity';
@@ -104,11 +104,10 @@ export class UserSchemasService {
   }
 
   async search(_caller: Principal, input: unknown): Promise<SearchUserSchemasResponse> {
-    const request = validateRequest(SearchUserSchemasRequest, boundedRequest(input));
+    const bounded = boundedRequest(input);
+    refuseOversizedFilters(bounded, 'SCHEMA-zsQ97');
+    const request = validateRequest(SearchUserSchemasRequest, bounded);
     const filters = request.filters ?? [];
-    if (filters.some((filter) => nestingOf(filter) > MAX_FILTER_NESTING)) {
-      throw invalidArgument('SCHEMA-zsQ97', `search filters may nest at most ${MAX_FILTER_NESTING} levels`);
-    }
     const limit = request.query?.limit || DEFAULT_SEARCH_LIMIT;
     if (limit > MAX_QUERY_LIMIT) throw invalidArgument('QUERY-4M0fs', `the limit must not exceed ${MAX_QUERY_LIMIT}`);
     const [rows, total] = await this.schemas.search(this.unitOfWork.reader, this.instance.instanceId, {

@@ -26,7 +26,7 @@ import {
   UserIdRequest,
 } from './dto/user-requests.dto';
 import { GetUserResponse, SearchUsersResponse, UserCodesResponse, UserDetailsResponse } from './dto/user-responses.dto';
-import { MAX_FILTER_NESTING, nestingOf } from './filter-nesting';
+import { refuseOversizedFilters } from './filter-nesting';
 import { SchemaCompiler } from './schema-compiler';
 import { ContactOutcome, USER_AGGREGATE, UserContactsService } from './user-contacts.service';
 import { checkUserData } from './user-data';
@@ -164,11 +164,10 @@ export class UsersService {
 
   /** Only users the caller may read: organizations where it has user.read, and itself. */
   async search(caller: Principal, input: unknown): Promise<SearchUsersResponse> {
-    const request = validateRequest(SearchUsersRequest, boundedRequest(input));
+    const bounded = boundedRequest(input);
+    refuseOversizedFilters(bounded, 'QUERY-Nest20');
+    const request = validateRequest(SearchUsersRequest, bounded);
     const filters = request.filters ?? [];
-    if (filters.some((filter) => nestingOf(filter) > MAX_FILTER_NESTING)) {
-      throw invalidArgument('QUERY-Nest20', `search filters may nest at most ${MAX_FILTER_NESTING} levels`);
-    }
     const limit = request.query?.limit || DEFAULT_SEARCH_LIMIT;
     if (limit > MAX_QUERY_LIMIT) throw invalidArgument('QUERY-4M0fs', `the limit must not exceed ${MAX_QUERY_LIMIT}`);
     const reader = this.unitOfWork.reader;
