@@ -7,6 +7,7 @@ import { MetricsService } from '../src/metrics/metrics.service';
 import { testRedisUrl } from './support/environment';
 import { adminClient, grpcFailure, usersClient } from './support/grpc-clients';
 import { TestApp, Topology } from './support/test-app';
+import { sample } from './support/prometheus';
 
 /** A local port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -15,18 +16,6 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-/** The value of one sample of the Prometheus text format, or undefined. */
-function sample(metrics: string, name: string, labels: Record<string, string>): number | undefined {
-  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  for (const line of metrics.split('\n')) {
-    const match = /^([a-z_]+)\{([^}]*)\} (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const have = match[2].split(',');
-    if (wanted.every((label) => have.includes(label))) return Number(match[3]);
-  }
-  return undefined;
 }
 
 describe.each<Topology>(['mysql', 'embedded'])('health (%s)', (topology) => {

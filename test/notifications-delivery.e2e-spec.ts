@@ -7,6 +7,7 @@ import { PhoneVerificationGateway } from '../src/modules/notifications/sms/phone
 import { testRedisUrl } from './support/environment';
 import { eventually } from './support/eventually';
 import { activeTwilioProvider, enqueueCode, outboxRow, uniquePhone } from './support/notifications';
+import { sample } from './support/prometheus';
 import { SmtpSink } from './support/smtp-sink';
 import { TestApp } from './support/test-app';
 import { TwilioStandIn } from './support/twilio-stand-in';
@@ -95,6 +96,22 @@ describe('Notification delivery through BullMQ (Twilio, HTTP provider, SMTP)', (
       // Give a wrongly scheduled retry the time to show up.
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(twilio.messageRequests().filter((r) => r.form.To === to)).toHaveLength(1);
+    });
+
+    it('counts deliveries by channel and outcome in /metrics: a retry, a send, a dead letter', async () => {
+      const count = async (outcome: string) => sample((await t.request('GET', '/metrics')).text, 'identity_notification_deliveries_total', { channel: 'sms', outcome }) ?? 0;
+      const before = { sent: await count('sent'), retry: await count('retry'), failed: await count('failed') };
+
+      twilio.reply({ status: 503 });
+      await sentRow(await enqueueCode(t, { recipient: uniquePhone() }));
+      twilio.reply({ status: 400, code: 21211, message: "The 'To' number is not a valid phone number." });
+      await settledRow(await enqueueCode(t, { recipient: uniquePhone() }));
+
+      expect({ sent: await count('sent'), retry: await count('retry'), failed: await count('failed') }).toEqual({
+        sent: before.sent + 1,
+        retry: before.retry + 1,
+        failed: before.failed + 1,
+      });
     });
 
     it('stops retrying when the code expires before the next attempt', async () => {

@@ -1,9 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { SecretBox } from '../../../common/crypto/secret-box';
 import { UnitOfWork } from '../../../common/persistence/unit-of-work';
 import { Clock } from '../../../common/time/clock';
 import { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.module';
+import { MetricsService } from '../../../metrics/metrics.service';
 import { EmailSender } from '../email/email-sender';
 import { NotificationEntity, outboxCodeAad } from '../notification.entity';
 import { NotificationRepository } from '../notification.repository';
@@ -52,6 +53,8 @@ export class NotificationDelivery {
     private readonly smsProviders: ActiveSmsProvider,
     private readonly email: EmailSender,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    // A worker process without the HTTP side has no /metrics to feed.
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   async deliver(id: string): Promise<DeliveryOutcome> {
@@ -69,6 +72,7 @@ export class NotificationDelivery {
       const sent = await this.send(row, (id) => (providerId = id));
       await this.sentRecords.call({ id: row.id, attempts, providerMessageId: sent.providerMessageId, providerId });
       this.logger.debug({ notificationId: row.id, channel: row.channel, attempts, providerId }, 'notification sent');
+      this.metrics?.recordDelivery(row.channel, 'sent');
       return { kind: 'done' };
     } catch (error) {
       const failure = classifyDeliveryError(error);
@@ -81,6 +85,7 @@ export class NotificationDelivery {
       }
       await this.unitOfWork.write((writer) => this.notifications.recordFailedAttempt(writer, row.id, { attempts, at: now, error: failure.reason, providerId }));
       this.logger.log({ notificationId: row.id, channel: row.channel, attempts, retryInMs: delayMs, error: failure.reason }, 'notification attempt failed; retrying');
+      this.metrics?.recordDelivery(row.channel, 'retry');
       return { kind: 'retry', delayMs };
     }
   }
@@ -137,6 +142,7 @@ export class NotificationDelivery {
       { notificationId: row.id, channel: row.channel, purpose: row.purpose, recipient: maskRecipient(row.recipient), attempts, error: failure.reason },
       'notification failed; it stays in notification_outbox with state failed',
     );
+    this.metrics?.recordDelivery(row.channel, 'failed');
   }
 }
 
