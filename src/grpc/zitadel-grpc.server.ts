@@ -128,7 +128,7 @@ function measuredUnary(handler: UnaryHandler, rpc: string, onCall: CallObserver)
 }
 
 /** The code grpc-js will send for an error handed to the callback (UNKNOWN when it carries none). */
-export function statusCodeOf(error: unknown): number {
+function statusCodeOf(error: unknown): number {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'number' && Number.isInteger(code) && code >= 0 && code <= 16 ? code : Status.UNKNOWN;
 }
