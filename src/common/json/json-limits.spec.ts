@@ -21,6 +21,22 @@ describe('JSON limits', () => {
     expect(boundedRequest(nested(100))).toBeDefined();
   });
 
+  it('refuses text with an unpaired surrogate anywhere, keys included, and keeps real pairs', () => {
+    const refusal = (value: unknown) => {
+      try {
+        boundedRequest(value);
+      } catch (error) {
+        return (error as ZitadelError).id;
+      }
+      return undefined;
+    };
+    expect(refusal({ description: 'ok \u{1F642} 🙂 ünï' })).toBeUndefined();
+    expect(refusal({ description: 'half \uD83D' })).toBe('GATEWAY-Utf8');
+    expect(refusal({ data: { list: [1, { deep: '\uDE42 low first' }] } })).toBe('GATEWAY-Utf8');
+    expect(refusal({ data: { ['key\uD800']: 1 } })).toBe('GATEWAY-Utf8');
+    expect(refusal({ data: Array.from({ length: 300_000 }, () => 'x') })).toBeUndefined();
+  });
+
   it('compares content regardless of key order', () => {
     expect(canonicalJson({ b: 1, a: { d: [1, { y: 1, x: 2 }], c: null } })).toBe(canonicalJson({ a: { c: null, d: [1, { x: 2, y: 1 }] }, b: 1 }));
     expect(canonicalJson({ a: [1, 2] })).not.toBe(canonicalJson({ a: [2, 1] }));

@@ -26,12 +26,41 @@ export function jsonDepth(value: unknown, stopAbove = Number.POSITIVE_INFINITY):
 /** Deepest request message nesting accepted by any RPC (a user's data may nest 64 levels below it). */
 export const MAX_REQUEST_DEPTH = 128;
 
-/** Refuses a request nested deeper than any valid one can be; returns it unchanged otherwise. */
+/**
+ * Refuses a request nested deeper than any valid one can be, or holding text
+ * that is not Unicode (a lone UTF-16 surrogate, which JSON's \uD800 escapes
+ * allow): stored as UTF-8 it would be silently replaced, or refused by the
+ * database as a 500. Returns the request unchanged otherwise.
+ */
 export function boundedRequest<T>(input: T): T {
   if (jsonDepth(input, MAX_REQUEST_DEPTH) > MAX_REQUEST_DEPTH) {
     throw invalidArgument('GATEWAY-TooDeep', `the request nests deeper than ${MAX_REQUEST_DEPTH} levels`);
   }
+  if (holdsLoneSurrogate(input)) {
+    throw invalidArgument('GATEWAY-Utf8', 'the request holds text that is not valid Unicode (an unpaired surrogate)');
+  }
   return input;
+}
+
+/** With the u flag, surrogate pairs are one code point: only unpaired halves match. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+function holdsLoneSurrogate(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (typeof node === 'string') {
+      if (LONE_SURROGATE.test(node)) return true;
+    } else if (Array.isArray(node)) {
+      for (const child of node) stack.push(child);
+    } else if (node !== null && typeof node === 'object') {
+      for (const [key, child] of Object.entries(node)) {
+        if (LONE_SURROGATE.test(key)) return true;
+        stack.push(child);
+      }
+    }
+  }
+  return false;
 }
 
 /** Whether a value is a JSON object (what a google.protobuf.Struct holds). */
