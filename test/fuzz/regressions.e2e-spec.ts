@@ -98,4 +98,17 @@ describe('fuzz findings over REST', () => {
     expect(paired.status).toBe(200);
     expect((await t.request('GET', `/admin/v1/sms/${added.body.id}`, { token: owner })).body.config.description).toBe('smile 🙂');
   });
+
+  // class-transformer threw on a nested "constructor" key (500) and silently dropped "constructor" and "__proto__" keys.
+  it('object keys named constructor or __proto__ are INVALID_ARGUMENT (GATEWAY-ReservedKey), in a body or in user data', async () => {
+    const json = { 'content-type': 'application/json' };
+    const users = '/resources/v3alpha/users';
+    expectZitadelError(await t.request('POST', `${users}/1/email/_verify`, { token: owner, rawBody: '{"constructor":{"prototype":1}}', headers: json }), 400, 3, 'GATEWAY-ReservedKey');
+    const schema = await t.request('POST', '/resources/v3alpha/user_schemas', { token: owner, body: { type: 'fuzz-reserved', schema: { type: 'object' } } });
+    expect(schema.status).toBe(201);
+    const before = await t.query('SELECT COUNT(*) AS n FROM users');
+    const created = await t.request('POST', users, { token: owner, rawBody: `{"schemaId":"${schema.body.details.id}","data":{"a":{"__proto__":{"x":1}}}}`, headers: json });
+    expectZitadelError(created, 400, 3, 'GATEWAY-ReservedKey');
+    expect(await t.query('SELECT COUNT(*) AS n FROM users')).toEqual(before);
+  });
 });

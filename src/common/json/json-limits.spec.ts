@@ -35,6 +35,9 @@ describe('JSON limits', () => {
     expect(refusal({ data: { list: [1, { deep: '\uDE42 low first' }] } })).toBe('GATEWAY-Utf8');
     expect(refusal({ data: { ['key\uD800']: 1 } })).toBe('GATEWAY-Utf8');
     expect(refusal({ data: Array.from({ length: 300_000 }, () => 'x') })).toBeUndefined();
+    expect(refusal({ data: { a: { constructor: 'x' } } })).toBe('GATEWAY-ReservedKey');
+    expect(refusal(JSON.parse('{"data": {"__proto__": {"admin": true}}}'))).toBe('GATEWAY-ReservedKey');
+    expect(refusal({ data: { constructorName: 'x', proto: 1 } })).toBeUndefined();
   });
 
   it('compares content regardless of key order', () => {

@@ -36,31 +36,42 @@ export function boundedRequest<T>(input: T): T {
   if (jsonDepth(input, MAX_REQUEST_DEPTH) > MAX_REQUEST_DEPTH) {
     throw invalidArgument('GATEWAY-TooDeep', `the request nests deeper than ${MAX_REQUEST_DEPTH} levels`);
   }
-  if (holdsLoneSurrogate(input)) {
+  const problem = textProblem(input);
+  if (problem === 'surrogate') {
     throw invalidArgument('GATEWAY-Utf8', 'the request holds text that is not valid Unicode (an unpaired surrogate)');
+  }
+  if (problem === 'reserved-key') {
+    throw invalidArgument('GATEWAY-ReservedKey', 'object keys named "constructor" or "__proto__" are not accepted');
   }
   return input;
 }
 
 /** With the u flag, surrogate pairs are one code point: only unpaired halves match. */
 const LONE_SURROGATE = /\p{Cs}/u;
+/**
+ * Keys the request mapping (class-transformer) cannot carry: it drops them
+ * silently, and a nested "constructor" key makes it throw. Refused rather than
+ * lost, in user data too.
+ */
+const RESERVED_KEYS = new Set(['constructor', '__proto__']);
 
-function holdsLoneSurrogate(value: unknown): boolean {
+function textProblem(value: unknown): 'surrogate' | 'reserved-key' | undefined {
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const node = stack.pop();
     if (typeof node === 'string') {
-      if (LONE_SURROGATE.test(node)) return true;
+      if (LONE_SURROGATE.test(node)) return 'surrogate';
     } else if (Array.isArray(node)) {
       for (const child of node) stack.push(child);
     } else if (node !== null && typeof node === 'object') {
       for (const [key, child] of Object.entries(node)) {
-        if (LONE_SURROGATE.test(key)) return true;
+        if (LONE_SURROGATE.test(key)) return 'surrogate';
+        if (RESERVED_KEYS.has(key)) return 'reserved-key';
         stack.push(child);
       }
     }
   }
-  return false;
+  return undefined;
 }
 
 /** Whether a value is a JSON object (what a google.protobuf.Struct holds). */
