@@ -12,23 +12,9 @@ import { usersClient } from './support/grpc-clients';
 import { RELAXED_SEND_LIMITS } from './support/notifications';
 import { TestApp, expectZitadelError } from './support/test-app';
 import { PERSON_SCHEMA, SCHEMAS, USERS, createSchema, createUser, snapshot, userRow } from './support/users-fixture';
+import { STRUCT_SAMPLE } from './support/struct-sample';
 
-/** Every kind of JSON value a google.protobuf.Struct can carry. */
-const DATA = {
-  name: 'Ada Lovelace',
-  unicode: 'Grüße 👋',
-  age: 36,
-  ratio: -0.125,
-  large: 9007199254740991,
-  zero: 0,
-  admin: true,
-  locked: false,
-  nothing: null,
-  tags: ['a', 1, true, null, { deep: [[], {}] }],
-  address: { city: 'London', lines: ['12 St James Square'], geo: { lat: 51.5074, lng: -0.1278 } },
-  empty: {},
-  none: [],
-};
+const DATA = STRUCT_SAMPLE;
 const CODE = /^[A-Z0-9]{6}$/;
 
 /** What a connect-web client sees of a failed call: code, grpc-message and the ErrorDetail id. */

@@ -3,23 +3,9 @@ import { CreateUserRequestSchema, GetUserResponseSchema } from '@zitadel/proto/z
 import { UpdateSMSProviderHTTPResponse } from '@zitadel/node/dist/api/generated/zitadel/admin.js';
 import { requestToProtoJson, responseFromProtoJson } from './protojson';
 import { ZitadelService, zitadelMethod } from './zitadel-descriptors';
+import { STRUCT_SAMPLE } from '../../test/support/struct-sample';
 
-/** Every kind of JSON value a Struct can hold. */
-const DATA = {
-  name: 'Ada Lovelace',
-  unicode: 'Grüße 👋',
-  age: 36,
-  ratio: -0.125,
-  large: 9007199254740991,
-  zero: 0,
-  admin: true,
-  locked: false,
-  nothing: null,
-  tags: ['a', 1, true, null, { deep: [[], {}] }],
-  address: { city: 'London', lines: ['12 St James Square'], geo: { lat: 51.5074, lng: -0.1278 } },
-  empty: {},
-  none: [],
-};
+const DATA = STRUCT_SAMPLE;
 
 describe('protojson adapter between gRPC messages and the application services', () => {
   const createUser = zitadelMethod(ZitadelService.Users, 'CreateUser');
