@@ -24,6 +24,10 @@ const shared = {
 module.exports = {
   // Per project it is ignored by Jest 30: e2e suites boot whole applications.
   testTimeout: 30000,
+  // Jest's default on 2 cores is one worker, i.e. every suite in series. The e2e
+  // suites mostly wait on MariaDB, Redis and sockets, and each owns its database
+  // and queue prefix, so two run side by side.
+  maxWorkers: 2,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
