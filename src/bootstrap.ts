@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { INestApplication, INestApplicationContext, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
+import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { AppModule, AppOptions } from './app.module';
 import { AppConfig } from './config/app-config';
@@ -9,6 +10,8 @@ import { RestExceptionFilter } from './common/errors/rest-exception.filter';
 import { RestRpcNames } from './metrics/rest-rpc-names';
 import { attachGrpc } from './grpc/attach-grpc';
 import { setupSwagger } from './swagger';
+
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 /**
  * Builds the whole application, REST, gRPC-web and native gRPC; main() and the
@@ -20,6 +23,13 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new RestExceptionFilter());
   (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
+  // Node closes an idle kept-alive connection after 5 s; a client (or a load
+  // balancer, ALB's idle timeout is 60 s) sending on it at that moment gets
+  // ECONNRESET for a request the server never read. Idle connections live
+  // longer than the usual balancer's; shutdown closes them (HttpDrain).
+  const server = app.getHttpServer() as Server;
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
   attachGrpc(app, config);
   const document = setupSwagger(app, config);
   app.get(RestRpcNames).learn(document);
