@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { failedPrecondition, invalidArgument } from '../../common/errors/zitadel-error';
-import { boundedRequest } from '../../common/json/json-limits';
 import { recordChange } from '../../common/persistence/aggregate';
 import { UnitOfWork } from '../../common/persistence/unit-of-work';
 import { Clock } from '../../common/time/clock';
@@ -64,32 +63,32 @@ export class UserContactsService {
   ) {}
 
   setEmail(caller: Principal, input: unknown): Promise<VerificationCodeResponse> {
-    const request = validateRequest(SetContactEmailRequest, boundedRequest(input));
+    const request = validateRequest(SetContactEmailRequest, input);
     return this.set(caller, request, emailChange(request.email));
   }
 
   setPhone(caller: Principal, input: unknown): Promise<VerificationCodeResponse> {
-    const request = validateRequest(SetContactPhoneRequest, boundedRequest(input));
+    const request = validateRequest(SetContactPhoneRequest, input);
     return this.set(caller, request, phoneChange(request.phone));
   }
 
   verifyEmail(caller: Principal, input: unknown): Promise<UserDetailsResponse> {
-    const request = validateRequest(VerifyContactEmailRequest, boundedRequest(input));
+    const request = validateRequest(VerifyContactEmailRequest, input);
     return this.verify(caller, request, 'email', request.verificationCode);
   }
 
   verifyPhone(caller: Principal, input: unknown): Promise<UserDetailsResponse> {
-    const request = validateRequest(VerifyContactPhoneRequest, boundedRequest(input));
+    const request = validateRequest(VerifyContactPhoneRequest, input);
     return this.verify(caller, request, 'phone', request.verificationCode);
   }
 
   resendEmailCode(caller: Principal, input: unknown): Promise<VerificationCodeResponse> {
-    const request = validateRequest(ResendContactEmailCodeRequest, boundedRequest(input));
+    const request = validateRequest(ResendContactEmailCodeRequest, input);
     return this.resend(caller, request, 'email', emailVerification(request));
   }
 
   resendPhoneCode(caller: Principal, input: unknown): Promise<VerificationCodeResponse> {
-    const request = validateRequest(ResendContactPhoneCodeRequest, boundedRequest(input));
+    const request = validateRequest(ResendContactPhoneCodeRequest, input);
     return this.resend(caller, request, 'phone', request.returnCode ? { kind: 'return' } : { kind: 'send' });
   }
 

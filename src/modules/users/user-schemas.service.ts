@@ -45,7 +45,7 @@ export class UserSchemasService {
   ) {}
 
   async create(caller: Principal, input: unknown): Promise<UserSchemaDetailsResponse> {
-    const request = validateRequest(CreateUserSchemaRequest, boundedRequest(input));
+    const request = validateRequest(CreateUserSchemaRequest, input);
     const { type, schema: document, possibleAuthenticators = [] } = request.userSchema;
     this.compiler.assertValidSchema(document);
     return this.unitOfWork.run(async (em) => {
@@ -69,7 +69,7 @@ export class UserSchemasService {
 
   /** Only an active schema can be patched; fields that are absent or equal stay; nothing differs → nothing written. */
   async patch(caller: Principal, input: unknown): Promise<UserSchemaDetailsResponse> {
-    const request = validateRequest(PatchUserSchemaRequest, boundedRequest(input));
+    const request = validateRequest(PatchUserSchemaRequest, input);
     const patch = request.userSchema ?? {};
     // ZITADEL validates the new schema before it looks the target up.
     if (patch.schema) this.compiler.assertValidSchema(patch.schema);
@@ -97,13 +97,14 @@ export class UserSchemasService {
   }
 
   async get(_caller: Principal, input: unknown): Promise<GetUserSchemaResponse> {
-    const request = validateRequest(GetUserSchemaRequest, boundedRequest(input));
+    const request = validateRequest(GetUserSchemaRequest, input);
     const schema = await this.schemas.findExisting(this.unitOfWork.reader, this.instance.instanceId, request.id);
     if (!schema) throw notFound('QUERY-SAF3t', 'user schema does not exist');
     return { userSchema: toGetUserSchema(schema) };
   }
 
   async search(_caller: Principal, input: unknown): Promise<SearchUserSchemasResponse> {
+    // Bounded before the filter walk, so that a deep tree is refused as too deep, not as too many filters.
     const bounded = boundedRequest(input);
     refuseOversizedFilters(bounded, 'SCHEMA-zsQ97');
     const request = validateRequest(SearchUserSchemasRequest, bounded);
@@ -127,14 +128,14 @@ export class UserSchemasService {
   }
 
   async deactivate(caller: Principal, input: unknown): Promise<UserSchemaDetailsResponse> {
-    const request = validateRequest(DeactivateUserSchemaRequest, boundedRequest(input));
+    const request = validateRequest(DeactivateUserSchemaRequest, input);
     return this.transition(caller, request.id, UserSchemaState.ACTIVE, UserSchemaState.INACTIVE, 'user_schema.deactivated', () =>
       failedPrecondition('COMMA-E4t4z', 'user schema is not active'),
     );
   }
 
   async reactivate(caller: Principal, input: unknown): Promise<UserSchemaDetailsResponse> {
-    const request = validateRequest(ReactivateUserSchemaRequest, boundedRequest(input));
+    const request = validateRequest(ReactivateUserSchemaRequest, input);
     return this.transition(caller, request.id, UserSchemaState.INACTIVE, UserSchemaState.ACTIVE, 'user_schema.reactivated', () =>
       failedPrecondition('COMMA-DGzh5', 'user schema is not inactive'),
     );
@@ -146,7 +147,7 @@ export class UserSchemasService {
    * checked (they keep their data and can move to another schema).
    */
   async delete(caller: Principal, input: unknown): Promise<UserSchemaDetailsResponse> {
-    const request = validateRequest(DeleteUserSchemaRequest, boundedRequest(input));
+    const request = validateRequest(DeleteUserSchemaRequest, input);
     return this.unitOfWork.run(async (em) => {
       const schema = await this.schemas.findForUpdate(em, this.instance.instanceId, request.id);
       if (!schema || schema.state === UserSchemaState.DELETED) throw failedPrecondition('COMMA-Grg41', 'user schema does not exist');

@@ -62,7 +62,7 @@ export class UsersService {
   ) {}
 
   async create(caller: Principal, input: unknown): Promise<UserCodesResponse> {
-    const request = validateRequest(CreateUserRequest, boundedRequest(input));
+    const request = validateRequest(CreateUserRequest, input);
     const body = request.user;
     if (!body?.schemaId) throw invalidArgument('COMMAND-TFo06JgnF2', 'user schema id is missing');
     if (body.authenticators && Object.keys(body.authenticators).length > 0) {
@@ -121,7 +121,7 @@ export class UsersService {
     // ZITADEL's PatchUserRequest.id has no validation rule; its command refuses
     // an empty id with this id. Only gRPC can send one (REST fills it from the path).
     if ((input as { id?: unknown } | null)?.id === '') throw invalidArgument('COMMAND-gEJR1QOGHb', 'the user id is missing');
-    const request = validateRequest(PatchUserRequest, boundedRequest(input));
+    const request = validateRequest(PatchUserRequest, input);
     const body = request.user ?? {};
     const organizationId = requestedOrganization(request.organization);
     const data = body.data === undefined || body.data === null ? undefined : checkUserData(body.data);
@@ -155,7 +155,7 @@ export class UsersService {
   }
 
   async get(caller: Principal, input: unknown): Promise<GetUserResponse> {
-    const request = validateRequest(GetUserRequest, boundedRequest(input));
+    const request = validateRequest(GetUserRequest, input);
     const reader = this.unitOfWork.reader;
     const user = visibleUser(caller, await this.users.find(reader, this.instance.instanceId, request.id));
     const types = await this.schemas.typesOf(reader, [user.schemaId]);
@@ -164,6 +164,7 @@ export class UsersService {
 
   /** Only users the caller may read: organizations where it has user.read, and itself. */
   async search(caller: Principal, input: unknown): Promise<SearchUsersResponse> {
+    // Bounded before the filter walk, so that a deep tree is refused as too deep, not as too many filters.
     const bounded = boundedRequest(input);
     refuseOversizedFilters(bounded, 'QUERY-Nest20');
     const request = validateRequest(SearchUsersRequest, bounded);
@@ -189,7 +190,7 @@ export class UsersService {
    * dropped; the id stays taken, and every later call answers 404.
    */
   async delete(caller: Principal, input: unknown): Promise<UserDetailsResponse> {
-    const request = validateRequest(DeleteUserRequest, boundedRequest(input));
+    const request = validateRequest(DeleteUserRequest, input);
     return this.change(caller, request, { permission: 'user.delete', allowSelf: true }, async (em, user) => {
       user.state = UserState.DELETED;
       user.data = {};
@@ -203,7 +204,7 @@ export class UsersService {
   }
 
   async deactivate(caller: Principal, input: unknown): Promise<UserDetailsResponse> {
-    const request = validateRequest(DeactivateUserRequest, boundedRequest(input));
+    const request = validateRequest(DeactivateUserRequest, input);
     return this.change(caller, request, { permission: 'user.write', allowSelf: false }, async (_em, user) => {
       if (user.state !== UserState.ACTIVE) throw failedPrecondition('COMMAND-Ob6lR5iFTe', 'user is not active');
       user.state = UserState.INACTIVE;
@@ -212,7 +213,7 @@ export class UsersService {
   }
 
   async activate(caller: Principal, input: unknown): Promise<UserDetailsResponse> {
-    const request = validateRequest(ActivateUserRequest, boundedRequest(input));
+    const request = validateRequest(ActivateUserRequest, input);
     return this.change(caller, request, { permission: 'user.write', allowSelf: false }, async (_em, user) => {
       if (user.state !== UserState.INACTIVE) throw failedPrecondition('COMMAND-rQjbBr4J3j', 'user is not inactive');
       user.state = UserState.ACTIVE;
@@ -221,7 +222,7 @@ export class UsersService {
   }
 
   async lock(caller: Principal, input: unknown): Promise<UserDetailsResponse> {
-    const request = validateRequest(LockUserRequest, boundedRequest(input));
+    const request = validateRequest(LockUserRequest, input);
     return this.change(caller, request, { permission: 'user.write', allowSelf: false }, async (_em, user) => {
       if (user.locked) throw failedPrecondition('COMMAND-G4LOrnjY7q', 'user is already locked');
       user.locked = true;
@@ -230,7 +231,7 @@ export class UsersService {
   }
 
   async unlock(caller: Principal, input: unknown): Promise<UserDetailsResponse> {
-    const request = validateRequest(UnlockUserRequest, boundedRequest(input));
+    const request = validateRequest(UnlockUserRequest, input);
     return this.change(caller, request, { permission: 'user.write', allowSelf: false }, async (_em, user) => {
       if (!user.locked) throw failedPrecondition('COMMAND-gpBv46Lh9m', 'user is not locked');
       user.locked = false;
