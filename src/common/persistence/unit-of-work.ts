@@ -14,7 +14,7 @@ const RETRYABLE_ERRORS = new Set([
  * One use case = one transaction. A transaction that failed with one of the
  * errors above changed nothing, so it is safe to run the whole use case again.
  *
- * MySQL runs it at READ COMMITTED with row locks (`writeLock(em)`). SQLite is
+ * MySQL runs it at READ COMMITTED (the pool's session level) with row locks (`writeLock(em)`). SQLite is
  * serializable by nature and TypeORM shares its one connection between all
  * transactions, so the embedded database runs write transactions one at a
  * time (see DatabaseModule), and reads go to a connection of their own.
@@ -45,7 +45,8 @@ export class UnitOfWork {
   async run<T>(work: (em: EntityManager) => Promise<T>, attempts = 4): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return this.dialect === 'mysql' ? await this.dataSource.transaction('READ COMMITTED', work) : await this.dataSource.transaction(work);
+        // MySQL connections are at READ COMMITTED already (data-source-options.ts).
+        return await this.dataSource.transaction(work);
       } catch (error) {
         const code = (error as { code?: string; driverError?: { code?: string } })?.driverError?.code ?? (error as { code?: string }).code;
         if (attempt >= attempts || !code || !RETRYABLE_ERRORS.has(code)) throw error;

@@ -55,13 +55,20 @@ export class SchemaCompiler {
    * Validates data against a schema revision for the writer's role. Throws
    * FailedPrecondition COMMAND-SlKXqLSeL6 naming the first failing JSON path.
    */
-  assertValidData(schema: { id: string; revision: number; document: Record<string, unknown> }, role: WriterRole, data: unknown): void {
+  /** Whether a revision's validator for a role is in the cache, so that assertValidData needs no document. */
+  isCompiled(id: string, revision: number, role: WriterRole): boolean {
+    return this.cache.has(`${id}:${revision}:${role}`);
+  }
+
+  /** `document` may be left out only for a revision isCompiled() just confirmed. */
+  assertValidData(schema: { id: string; revision: number; document?: Record<string, unknown> }, role: WriterRole, data: unknown): void {
     const key = `${schema.id}:${schema.revision}:${role}`;
     let validate = this.cache.get(key);
     if (validate) {
       // Refresh its place: the cache drops the least recently used first.
       this.cache.delete(key);
     } else {
+      if (!schema.document) throw new Error(`schema ${key} is not compiled and no document was given`);
       validate = describe(this.ajv[role].compile(schema.document));
     }
     this.cache.set(key, validate);

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { writeLock } from '../../common/persistence/dialect';
+import { supportsRowLocks } from '../../common/persistence/dialect';
+import { readSqlDate, selectRows, sqlDate } from '../../common/persistence/raw-sql';
 import { SqlFilterBuilder } from '../../common/persistence/sql-filter';
 import { UserFieldName, UserSearchFilter } from './dto/user-requests.dto';
-import { UserSchemaEntity } from './user-schema.entity';
+import { UserSchemaEntity, UserSchemaState } from './user-schema.entity';
 import { UserEntity, UserState } from './user.entity';
 
 /** Which users a search may return: organizations where the caller has user.read, plus itself. */
@@ -41,16 +42,94 @@ const STATE_CONDITIONS: Record<string, string> = {
   USER_STATE_LOCKED: `${REPORTED_STATE} = 4`,
 };
 
-/** Every query on users. Deleted users stay as tombstones (their id stays taken). */
+/** A user row as both drivers return it: MySQL gives Dates and numbers, SQLite text and integers. */
+interface UserRow {
+  id: string;
+  instance_id: string;
+  organization_id: string;
+  schema_id: string;
+  schema_revision: number | string;
+  data: string;
+  email_address: string | null;
+  email_verified: number | string;
+  phone_number: string | null;
+  phone_verified: number | string;
+  state: number | string;
+  locked: number | string;
+  sequence: number | string;
+  created_at: Date | string;
+  changed_at: Date | string;
+  changed_by: string;
+}
+
+const USER_COLUMNS = `u.id, u.instance_id, u.organization_id, u.schema_id, u.schema_revision, u.data, u.email_address, u.email_verified,
+  u.phone_number, u.phone_verified, u.state, u.locked, u.sequence, u.created_at, u.changed_at, u.changed_by`;
+
+function toEntity(row: UserRow): UserEntity {
+  const user = new UserEntity();
+  user.id = row.id;
+  user.instanceId = row.instance_id;
+  user.organizationId = row.organization_id;
+  user.schemaId = row.schema_id;
+  user.schemaRevision = Number(row.schema_revision);
+  user.data = JSON.parse(row.data) as Record<string, unknown>;
+  user.emailAddress = row.email_address;
+  user.emailVerified = Number(row.email_verified) === 1;
+  user.phoneNumber = row.phone_number;
+  user.phoneVerified = Number(row.phone_verified) === 1;
+  user.state = Number(row.state) as UserState;
+  user.locked = Number(row.locked) === 1;
+  user.sequence = Number(row.sequence);
+  user.createdAt = readSqlDate(row.created_at);
+  user.changedAt = readSqlDate(row.changed_at);
+  user.changedBy = row.changed_by;
+  return user;
+}
+
+/** A user loaded to be changed, with the current revision of its schema (null when that schema is gone). */
+export interface LockedUser {
+  user: UserEntity;
+  schemaRevision: number | null;
+}
+
+/**
+ * Every query on users. Deleted users stay as tombstones (their id stays taken).
+ * The per-request reads and writes are hand-written SQL: TypeORM's query
+ * building and row mapping were a fifth of a PATCH's CPU time (bench/).
+ */
 @Injectable()
 export class UserRepository {
-  find(em: EntityManager, instanceId: string, id: string): Promise<UserEntity | null> {
-    return em.findOne(UserEntity, { where: { instanceId, id } });
+  /** A user with its schema's type name ('' when the schema row is missing), in one statement. */
+  async findWithSchemaType(em: EntityManager, instanceId: string, id: string): Promise<{ user: UserEntity; schemaType: string } | null> {
+    const [row] = await selectRows<UserRow & { schema_type: string | null }>(
+      em,
+      `SELECT ${USER_COLUMNS}, s.type AS schema_type FROM users u LEFT JOIN user_schemas s ON s.id = u.schema_id WHERE u.instance_id = ? AND u.id = ?`,
+      [instanceId, id],
+    );
+    return row ? { user: toEntity(row), schemaType: row.schema_type ?? '' } : null;
   }
 
   /** Loads and row-locks a user for a change (SELECT … FOR UPDATE); tombstones included. */
-  findForUpdate(em: EntityManager, instanceId: string, id: string): Promise<UserEntity | null> {
-    return em.findOne(UserEntity, { where: { instanceId, id }, lock: writeLock(em) });
+  async findForUpdate(em: EntityManager, instanceId: string, id: string): Promise<UserEntity | null> {
+    return (await this.findForUpdateWithSchema(em, instanceId, id))?.user ?? null;
+  }
+
+  /**
+   * As findForUpdate, plus the current revision of the user's schema, read
+   * in the same statement. Only the user row is locked: a subquery of a
+   * locking read takes no lock at READ COMMITTED, so concurrent changes of
+   * users of one schema do not queue behind each other.
+   */
+  async findForUpdateWithSchema(em: EntityManager, instanceId: string, id: string): Promise<LockedUser | null> {
+    const [row] = await selectRows<UserRow & { current_schema_revision: number | string | null }>(
+      em,
+      `SELECT ${USER_COLUMNS},
+         (SELECT s.revision FROM user_schemas s WHERE s.instance_id = u.instance_id AND s.id = u.schema_id AND s.state <> ?) AS current_schema_revision
+       FROM users u WHERE u.instance_id = ? AND u.id = ?${supportsRowLocks(em) ? ' FOR UPDATE' : ''}`,
+      [UserSchemaState.DELETED, instanceId, id],
+    );
+    if (!row) return null;
+    return { user: toEntity(row), schemaRevision: row.current_schema_revision === null ? null : Number(row.current_schema_revision) };
   }
 
   /** Whether the id was ever used, deleted users included. */
@@ -62,8 +141,28 @@ export class UserRepository {
     await em.insert(UserEntity, user as never); // the JSON columns' transformer takes objects
   }
 
+  /** Writes every mutable column of a loaded user back. */
   async save(em: EntityManager, user: UserEntity): Promise<void> {
-    await em.update(UserEntity, { id: user.id }, { ...user } as never);
+    await em.query(
+      `UPDATE users SET organization_id = ?, schema_id = ?, schema_revision = ?, data = ?, email_address = ?, email_verified = ?,
+         phone_number = ?, phone_verified = ?, state = ?, locked = ?, sequence = ?, changed_at = ?, changed_by = ? WHERE id = ?`,
+      [
+        user.organizationId,
+        user.schemaId,
+        user.schemaRevision,
+        JSON.stringify(user.data),
+        user.emailAddress,
+        user.emailVerified ? 1 : 0,
+        user.phoneNumber,
+        user.phoneVerified ? 1 : 0,
+        user.state,
+        user.locked ? 1 : 0,
+        user.sequence,
+        sqlDate(em, user.changedAt),
+        user.changedBy,
+        user.id,
+      ],
+    );
   }
 
   async search(em: EntityManager, instanceId: string, visibility: UserVisibility, search: UserSearch): Promise<[UserEntity[], number]> {

@@ -128,17 +128,25 @@ export class UsersService {
     const contact = contactChanges(body.contact);
 
     return this.unitOfWork.run(async (em) => {
-      const user = visibleUser(caller, await this.users.findForUpdate(em, this.instance.instanceId, request.id), organizationId);
+      const locked = await this.users.findForUpdateWithSchema(em, this.instance.instanceId, request.id);
+      const user = visibleUser(caller, locked?.user ?? null, organizationId);
       const role = writerRole(caller, user);
       if (usesTrust(contact)) requireTrustedVerification(caller, user.organizationId);
 
       const changed: Record<string, unknown> = {};
       if (body.schemaId != null || data !== undefined) {
         const schemaId = body.schemaId ?? user.schemaId;
-        const schema = await this.schemas.findExisting(em, this.instance.instanceId, schemaId);
+        const ownRevision = schemaId === user.schemaId ? locked!.schemaRevision : undefined;
+        if (ownRevision === null) throw failedPrecondition('COMMAND-VLDTtxT3If', 'user schema does not exist');
+        // The user's read already brought its schema's current revision: when that
+        // revision is compiled, the schema document need not be read again.
+        const schema =
+          ownRevision !== undefined && this.compiler.isCompiled(schemaId, ownRevision, role)
+            ? { id: schemaId, revision: ownRevision }
+            : await this.schemas.findExisting(em, this.instance.instanceId, schemaId);
         if (!schema) throw failedPrecondition('COMMAND-VLDTtxT3If', 'user schema does not exist');
         const nextData = data ?? user.data;
-        this.compiler.assertValidData({ id: schema.id, revision: schema.revision, document: schema.document }, role, nextData);
+        this.compiler.assertValidData(schema, role, nextData);
         if (schema.id !== user.schemaId) changed.schemaId = user.schemaId = schema.id;
         if (schema.revision !== user.schemaRevision) changed.schemaRevision = user.schemaRevision = schema.revision;
         if (canonicalJson(nextData) !== canonicalJson(user.data)) changed.data = user.data = nextData;
@@ -156,10 +164,9 @@ export class UsersService {
 
   async get(caller: Principal, input: unknown): Promise<GetUserResponse> {
     const request = validateRequest(GetUserRequest, input);
-    const reader = this.unitOfWork.reader;
-    const user = visibleUser(caller, await this.users.find(reader, this.instance.instanceId, request.id));
-    const types = await this.schemas.typesOf(reader, [user.schemaId]);
-    return { user: toGetUser(user, types.get(user.schemaId) ?? '') };
+    const found = await this.users.findWithSchemaType(this.unitOfWork.reader, this.instance.instanceId, request.id);
+    const user = visibleUser(caller, found?.user ?? null);
+    return { user: toGetUser(user, found!.schemaType) };
   }
 
   /** Only users the caller may read: organizations where it has user.read, and itself. */
