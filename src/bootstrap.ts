@@ -22,7 +22,10 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   const app = await NestFactory.create(AppModule.forRoot(config, options), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new RestExceptionFilter());
-  (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
+  const express = app.getHttpAdapter().getInstance() as { disable(setting: string): void };
+  express.disable('x-powered-by');
+  // ZITADEL's gateway sends no ETag; Express would hash every response body for one.
+  express.disable('etag');
   // Node closes an idle kept-alive connection after 5 s; a client (or a load
   // balancer, ALB's idle timeout is 60 s) sending on it at that moment gets
   // ECONNRESET for a request the server never read. Idle connections live

@@ -38,6 +38,15 @@ describe('access tokens', () => {
     expectZitadelError(await list(await t.issuer.owner({ expiresIn: -60 })), 401, 16, 'APP-k9KS0');
   });
 
+  it('refuses a token it accepted before once the token expired (tokens seen lately are remembered only until exp)', async () => {
+    const token = await t.issuer.owner({ expiresIn: 1 });
+    expect((await list(token)).status).toBe(200);
+    expect((await list(token)).status).toBe(200);
+    // Past exp and the 5 s of clock skew tolerated.
+    await new Promise((resolve) => setTimeout(resolve, 7_000));
+    expectZitadelError(await list(token), 401, 16, 'APP-k9KS0');
+  });
+
   it('refuses a token that is not valid yet', async () => {
     expectZitadelError(await list(await t.issuer.owner({ notBefore: 600 })), 401, 16);
   });

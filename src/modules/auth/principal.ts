@@ -14,6 +14,8 @@ export class Principal {
     readonly scopes: ReadonlySet<string>,
     /** role name → organization ids where the role holds. */
     readonly roles: ReadonlyMap<string, ReadonlySet<string>>,
+    /** The token's `exp`, in epoch ms. */
+    readonly expiresAtMs?: number,
   ) {}
 
   static fromClaims(claims: Record<string, unknown>): Principal {
@@ -32,6 +34,7 @@ export class Principal {
       typeof org === 'string' && org.length > 0 && org.length <= 200 ? org : undefined,
       scopes,
       roles,
+      typeof claims.exp === 'number' ? claims.exp * 1000 : undefined,
     );
   }
 
