@@ -1,18 +1,75 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { writeLock } from '../../common/persistence/dialect';
-import { SmsProviderEntity, SmsProviderState } from './sms-provider.entity';
+import { supportsRowLocks, writeLock } from '../../common/persistence/dialect';
+import { readSqlDate, selectRows, sqlDate } from '../../common/persistence/raw-sql';
+import { SmsProviderEntity, SmsProviderKind, SmsProviderState } from './sms-provider.entity';
 
-/** Every query on sms_providers. */
+/** A provider row as both drivers return it. */
+interface ProviderRow {
+  id: string;
+  instance_id: string;
+  kind: SmsProviderKind;
+  state: number | string;
+  description: string;
+  twilio_sid: string | null;
+  twilio_sender_number: string | null;
+  twilio_verify_service_sid: string | null;
+  twilio_token_ciphertext: string | null;
+  twilio_token_key_id: string | null;
+  http_endpoint: string | null;
+  http_signing_key_ciphertext: string | null;
+  http_signing_key_key_id: string | null;
+  sequence: number | string;
+  created_at: Date | string;
+  changed_at: Date | string;
+  changed_by: string;
+}
+
+const PROVIDER_COLUMNS = `id, instance_id, kind, state, description, twilio_sid, twilio_sender_number, twilio_verify_service_sid,
+  twilio_token_ciphertext, twilio_token_key_id, http_endpoint, http_signing_key_ciphertext, http_signing_key_key_id,
+  sequence, created_at, changed_at, changed_by`;
+
+function toEntity(row: ProviderRow): SmsProviderEntity {
+  const provider = new SmsProviderEntity();
+  provider.id = row.id;
+  provider.instanceId = row.instance_id;
+  provider.kind = row.kind;
+  provider.state = Number(row.state) as SmsProviderState;
+  provider.description = row.description;
+  provider.twilioSid = row.twilio_sid;
+  provider.twilioSenderNumber = row.twilio_sender_number;
+  provider.twilioVerifyServiceSid = row.twilio_verify_service_sid;
+  provider.twilioTokenCiphertext = row.twilio_token_ciphertext;
+  provider.twilioTokenKeyId = row.twilio_token_key_id;
+  provider.httpEndpoint = row.http_endpoint;
+  provider.httpSigningKeyCiphertext = row.http_signing_key_ciphertext;
+  provider.httpSigningKeyKeyId = row.http_signing_key_key_id;
+  provider.sequence = Number(row.sequence);
+  provider.createdAt = readSqlDate(row.created_at);
+  provider.changedAt = readSqlDate(row.changed_at);
+  provider.changedBy = row.changed_by;
+  return provider;
+}
+
+/**
+ * Every query on sms_providers. The per-request ones (get, lock, save) are
+ * hand-written SQL, as in UserRepository, for their CPU cost.
+ */
 @Injectable()
 export class SmsProviderRepository {
-  find(em: EntityManager, instanceId: string, id: string): Promise<SmsProviderEntity | null> {
-    return em.findOne(SmsProviderEntity, { where: { instanceId, id } });
+  async find(em: EntityManager, instanceId: string, id: string): Promise<SmsProviderEntity | null> {
+    const [row] = await selectRows<ProviderRow>(em, `SELECT ${PROVIDER_COLUMNS} FROM sms_providers WHERE instance_id = ? AND id = ?`, [instanceId, id]);
+    return row ? toEntity(row) : null;
   }
 
   /** Loads and row-locks one provider for a change (SELECT … FOR UPDATE on MySQL). */
-  findForUpdate(em: EntityManager, instanceId: string, id: string): Promise<SmsProviderEntity | null> {
-    return em.findOne(SmsProviderEntity, { where: { instanceId, id }, lock: writeLock(em) });
+  async findForUpdate(em: EntityManager, instanceId: string, id: string): Promise<SmsProviderEntity | null> {
+    const [row] = await selectRows<ProviderRow>(
+      em,
+      `SELECT ${PROVIDER_COLUMNS} FROM sms_providers WHERE instance_id = ? AND id = ?${supportsRowLocks(em) ? ' FOR UPDATE' : ''}`,
+      [instanceId, id],
+    );
+    return row ? toEntity(row) : null;
   }
 
   /**
@@ -45,8 +102,29 @@ export class SmsProviderRepository {
     await em.insert(SmsProviderEntity, provider);
   }
 
+  /** Writes every mutable column of a loaded provider back. */
   async save(em: EntityManager, provider: SmsProviderEntity): Promise<void> {
-    await em.update(SmsProviderEntity, { id: provider.id }, { ...provider });
+    await em.query(
+      `UPDATE sms_providers SET state = ?, description = ?, twilio_sid = ?, twilio_sender_number = ?, twilio_verify_service_sid = ?,
+         twilio_token_ciphertext = ?, twilio_token_key_id = ?, http_endpoint = ?, http_signing_key_ciphertext = ?, http_signing_key_key_id = ?,
+         sequence = ?, changed_at = ?, changed_by = ? WHERE id = ?`,
+      [
+        provider.state,
+        provider.description,
+        provider.twilioSid,
+        provider.twilioSenderNumber,
+        provider.twilioVerifyServiceSid,
+        provider.twilioTokenCiphertext,
+        provider.twilioTokenKeyId,
+        provider.httpEndpoint,
+        provider.httpSigningKeyCiphertext,
+        provider.httpSigningKeyKeyId,
+        provider.sequence,
+        sqlDate(em, provider.changedAt),
+        provider.changedBy,
+        provider.id,
+      ],
+    );
   }
 
   async delete(em: EntityManager, provider: SmsProviderEntity): Promise<void> {
