@@ -108,9 +108,12 @@ export class UserContactsService {
       user.phoneNumber = change.value;
       user.phoneVerified = verified;
     }
-    await this.codes.delete(em, user.id, change.channel);
     const payload = change.channel === 'email' ? { address: change.value, verified } : { number: change.value, verified };
-    if (verified) return { changed: true, payload };
+    if (verified) {
+      await this.codes.delete(em, user.id, change.channel);
+      return { changed: true, payload };
+    }
+    // issueCode replaces the pending code.
     const code = await this.issueCode(em, user, change.channel, change.verification, now);
     return { changed: true, payload, returnedCode: change.verification.kind === 'return' ? code : undefined };
   }
