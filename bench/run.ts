@@ -20,7 +20,7 @@ import { bareEnv, freePort } from '../test/support/built-server';
 import { testDatabaseServer, testDatabaseUrl, testRedisUrl } from '../test/support/environment';
 import { LoadDriver } from './lib/driver-client';
 import { LoadResult, Target, percentiles } from './lib/jobs';
-import { Child, ROOT, cpuTimeMs, killAllChildren, peakRssMb, startChild, stopChild, tsArgs, waitFor200 } from './lib/processes';
+import { Child, ROOT, cpuTimeMs, databaseServerPid, killAllChildren, peakRssMb, startChild, stopChild, tsArgs, waitFor200 } from './lib/processes';
 import { BenchReport, QueueRun, ScenarioRow, StartUp, evaluateTargets, toMarkdown, updateReadme, writeResults } from './lib/report';
 import { TwilioSink } from './lib/twilio-sink';
 
@@ -310,9 +310,15 @@ async function main(): Promise<void> {
     const target = { origin, method, paths, body, token };
     // Warm-up as a job of its own, so that the CPU time below covers the measurement only.
     await driver!.run({ kind: 'closed', target, connections: S.connections, warmupSec: 0, durationSec: S.warmupSec });
-    const cpuBefore = cpuTimeMs(pid);
+    const dbPid = databaseServerPid();
+    const [cpuBefore, dbCpuBefore] = [cpuTimeMs(pid), dbPid ? cpuTimeMs(dbPid) : 0];
     const result = await driver!.run({ kind: 'closed', target, connections: S.connections, warmupSec: 0, durationSec: S.durationSec });
-    return { ...result, cpuMsPerRequest: round2((cpuTimeMs(pid) - cpuBefore) / Math.max(1, result.completed)) };
+    const perRequest = (ms: number) => round2(ms / Math.max(1, result.completed));
+    return {
+      ...result,
+      cpuMsPerRequest: perRequest(cpuTimeMs(pid) - cpuBefore),
+      ...(dbPid ? { dbCpuMsPerRequest: perRequest(cpuTimeMs(dbPid) - dbCpuBefore) } : {}),
+    };
   };
 
   const scenarios: ScenarioRow[] = [];

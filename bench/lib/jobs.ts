@@ -64,6 +64,8 @@ export interface LoadResult {
   unimplemented?: boolean;
   /** CPU time (user + system) the server process spent per completed request during the measurement. */
   cpuMsPerRequest?: number;
+  /** The same for the local MariaDB server, when it runs on this machine. */
+  dbCpuMsPerRequest?: number;
   /** Open loop only: the rate asked for. */
   targetRatePerSec?: number;
 }

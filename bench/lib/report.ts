@@ -93,10 +93,11 @@ export function toMarkdown(report: BenchReport): string {
       `${report.quick ? ' (**--quick** smoke run: short, not for judging)' : ''}; service, baseline, load driver, MariaDB and Redis share the machine.`,
   );
   lines.push('');
-  lines.push('| scenario | service req/s | p50 ms | p95 ms | p99 ms | CPU ms/req | baseline req/s | p50 ms | p95 ms | p99 ms | CPU ms/req | service/baseline req/s |');
+  lines.push('| scenario | service req/s | p50 ms | p95 ms | p99 ms | CPU ms/req (MariaDB) | baseline req/s | p50 ms | p95 ms | p99 ms | CPU ms/req (MariaDB) | service/baseline req/s |');
   lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const row = (name: string, service: LoadResult, baseline: LoadResult | null, note?: string) => {
-    const cpu = (result: LoadResult) => (result.cpuMsPerRequest === undefined ? '' : `${result.cpuMsPerRequest}`);
+    const cpu = (result: LoadResult) =>
+      result.cpuMsPerRequest === undefined ? '' : `${result.cpuMsPerRequest}${result.dbCpuMsPerRequest === undefined ? '' : ` (${result.dbCpuMsPerRequest})`}`;
     const s = service.unimplemented
       ? ['n/a', '', '', '', '']
       : [`${service.requestsPerSec}`, ms(service.latencyMs.p50), ms(service.latencyMs.p95), ms(service.latencyMs.p99), cpu(service)];
