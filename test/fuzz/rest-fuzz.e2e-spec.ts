@@ -133,6 +133,28 @@ describe('REST fuzzing: malformed requests to every endpoint of the OpenAPI docu
     expect(state.tables).toEqual(expect.arrayContaining(['users', 'user_schemas', 'verification_codes', 'notification_outbox', 'change_log', 'sms_providers']));
   });
 
+  it('notices a new row, a changed column and a removed row in the stored state, and skips only the columns it is told to', async () => {
+    const probe = "aggregate_type = 'probe'";
+    try {
+      const original = await state.read(t);
+      await t.query("INSERT INTO change_log (aggregate_type, aggregate_id, sequence, event_type, resource_owner, editor, created_at) VALUES ('probe', 'probe', 1, 'probe', 'o', 'e', NOW(3))");
+      const withRow = await state.read(t);
+      expect(withRow).not.toBe(original);
+
+      const ignoringEditor = await state.read(t, ['change_log.editor']);
+      await t.query(`UPDATE change_log SET editor = 'f' WHERE ${probe}`);
+      expect(await state.read(t)).not.toBe(withRow);
+      expect(await state.read(t, ['change_log.editor'])).toBe(ignoringEditor);
+      await t.query(`UPDATE change_log SET event_type = 'other' WHERE ${probe}`);
+      expect(await state.read(t, ['change_log.editor'])).not.toBe(ignoringEditor);
+
+      await t.query(`DELETE FROM change_log WHERE ${probe}`);
+      expect(await state.read(t)).toBe(original);
+    } finally {
+      await t.query(`DELETE FROM change_log WHERE ${probe}`);
+    }
+  });
+
   it(`throws ${FUZZ_RUNS} malformed requests (${FUZZ_BATCH} at a time) at each endpoint: no 5xx, ZITADEL's error shape, refused requests change nothing`, async () => {
     // One endpoint's failure does not hide another's: all are reported together.
     const failures: string[] = [];
