@@ -3,6 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
 import { invalidArgument, ZitadelError } from '../errors/zitadel-error';
 import { boundedRequest } from '../json/json-limits';
+import { restoreRawProperties } from './rules';
 
 /**
  * Validates a request of any transport against its request class, the way
@@ -15,7 +16,9 @@ export function validateRequest<T extends object>(type: new () => T, input: unkn
     throw invalidArgument(`VALIDATION-${type.name}`, `invalid ${type.name}: the request must be a JSON object`);
   }
   // Before anything recursive: class-transformer and class-validator overflow the stack on deep JSON.
-  const request = plainToInstance(type, boundedRequest(input), { exposeDefaultValues: false });
+  const bounded = boundedRequest(input);
+  const request = plainToInstance(type, bounded, { exposeDefaultValues: false });
+  restoreRawProperties(request, bounded);
   const errors = validateSync(request, {
     whitelist: true,
     forbidNonWhitelisted: true,
