@@ -8,6 +8,7 @@ import { MetricsService } from '../../../metrics/metrics.service';
 import { EmailSender } from '../email/email-sender';
 import { NotificationEntity, outboxCodeAad } from '../notification.entity';
 import { NotificationRepository } from '../notification.repository';
+import { NotificationQueue, SentMark } from '../queue/notification-queue';
 import { renderUrlTemplate } from '../render-url-template';
 import { ActiveSmsProvider } from '../sms/active-sms-provider';
 import { SentMessage } from '../sms/sms-sender';
@@ -16,17 +17,19 @@ import { EMAIL_SUBJECT, emailCodeHtml, emailCodeText, phoneCodeText } from './me
 import { nextAttemptDelayMs } from './retry-backoff';
 import { TickBatcher } from './tick-batcher';
 
-interface SentRecord {
+interface SentRecord extends SentMark {
   id: string;
-  attempts: number;
-  providerMessageId: string | null;
-  providerId: string | null;
 }
 
 /** What the queue should do with the job after one attempt. */
 export type DeliveryOutcome = { kind: 'done' } | { kind: 'retry'; delayMs: number };
 
 const PHONE_CODE_ADDED = 'user.human.phone.code.added';
+/** A "sent" mark outlives the code by this much, in case the row is never recorded sent (it is deleted once it is). */
+const SENT_MARK_GRACE_MS = 60 * 60_000;
+
+/** The log line of a job that found its row's message accepted already (`npm run chaos` counts them). */
+export const ALREADY_SENT = 'notification was accepted by the provider before; recorded sent without sending it again';
 
 /**
  * One delivery attempt of one outbox row: the job handler of both queue
@@ -34,14 +37,24 @@ const PHONE_CODE_ADDED = 'user.human.phone.code.added';
  * that runs twice (relay re-queue, a worker that died after sending) sends
  * nothing more. The outcome tells the driver whether and when to retry; the
  * row records state, attempts, last error and the provider's message id.
+ *
+ * The moment the provider accepts, the queue is told (noteSent: a Redis key
+ * for BullMQ, written in the same tick); the row itself is recorded sent by
+ * a batched UPDATE a little later. A job that finds such a mark on a row not
+ * yet recorded sent (its first worker died in between) records it sent and
+ * sends nothing, so a kill re-sends only what its worker had not yet heard
+ * back about.
  */
 @Injectable()
 export class NotificationDelivery {
   private readonly logger = new Logger('NotificationDelivery');
   /** Concurrent jobs read their rows with one query and record their deliveries with one statement. */
   private readonly rows = new TickBatcher((ids: string[]) => this.notifications.findMany(this.unitOfWork.reader, ids));
+  /** …and look up their "sent" marks with one query, at the same time as the rows. */
+  private readonly marks = new TickBatcher((ids: string[]) => this.queue.findSent(ids));
   private readonly sentRecords = new TickBatcher(async (sent: SentRecord[]) => {
     await this.unitOfWork.write((em) => this.notifications.markSentMany(em, sent, this.clock.now()));
+    this.queue.forgetSent(sent.map((record) => record.id));
     return sent.map(() => undefined);
   });
 
@@ -52,14 +65,25 @@ export class NotificationDelivery {
     private readonly clock: Clock,
     private readonly smsProviders: ActiveSmsProvider,
     private readonly email: EmailSender,
+    private readonly queue: NotificationQueue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     // A worker process without the HTTP side has no /metrics to feed.
     @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   async deliver(id: string): Promise<DeliveryOutcome> {
-    const row = await this.rows.call(id);
-    if (!row || row.state === 'sent' || row.state === 'failed') return { kind: 'done' };
+    const [row, mark] = await Promise.all([this.rows.call(id), this.marks.call(id)]);
+    if (!row || row.state === 'sent' || row.state === 'failed') {
+      if (mark) this.queue.forgetSent([id]);
+      return { kind: 'done' };
+    }
+    if (mark) {
+      // The provider accepted it already; the worker that sent it died before the row said so.
+      await this.sentRecords.call({ id: row.id, ...mark });
+      this.logger.log({ notificationId: row.id, channel: row.channel, attempts: mark.attempts, providerId: mark.providerId }, ALREADY_SENT);
+      this.metrics?.recordDelivery(row.channel, 'sent');
+      return { kind: 'done' };
+    }
 
     const attempts = row.attempts + 1;
     if (row.expiresAt.getTime() <= this.clock.now().getTime()) {
@@ -70,8 +94,12 @@ export class NotificationDelivery {
     let providerId: string | null = null;
     try {
       const sent = await this.send(row, (id) => (providerId = id));
-      await this.sentRecords.call({ id: row.id, attempts, providerMessageId: sent.providerMessageId, providerId });
-      this.logger.debug({ notificationId: row.id, channel: row.channel, attempts, providerId }, 'notification sent');
+      const mark: SentMark = { attempts, providerMessageId: sent.providerMessageId, providerId };
+      // Still in the tick that handled the provider's answer: from here on a second run of the job sends nothing.
+      this.queue.noteSent(row.id, mark, row.expiresAt.getTime() - this.clock.now().getTime() + SENT_MARK_GRACE_MS);
+      const markedAt = Date.now();
+      await this.sentRecords.call({ id: row.id, ...mark });
+      this.logger.debug({ notificationId: row.id, channel: row.channel, attempts, providerId, markedAt }, 'notification sent');
       this.metrics?.recordDelivery(row.channel, 'sent');
       return { kind: 'done' };
     } catch (error) {
