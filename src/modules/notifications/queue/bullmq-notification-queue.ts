@@ -65,12 +65,13 @@ class RetryLater extends Error {
  * whole relay batch as one MULTI pipeline.
  *
  * "Sent" marks close the gap between a provider's acceptance and the row
- * recorded sent (a batched UPDATE that may take a while under load): the
- * moment the provider accepts, the worker writes `SET <prefix>:notifications:sent:<row id>`
+ * recorded sent (an UPDATE that may take a while under load): the moment
+ * the provider accepts, the worker writes `SET <prefix>:notifications:sent:<row id>`
  * on a connection of its own, without waiting for the answer; a job finds
- * the mark before it sends (MGET, one per batch of jobs). A worker killed in
- * between thus makes at most the messages whose answer it had not read yet
- * go out twice, instead of every job waiting for the UPDATE.
+ * the mark before it sends (MGET, one per batch of jobs) and records the row
+ * sent instead. A worker killed in that gap re-sends nothing; killed with
+ * its request in flight or the answer unread, it re-sends that one message
+ * (delivery sends one at a time per process).
  */
 export class BullmqNotificationQueue extends NotificationQueue {
   readonly canDeliver = true;
