@@ -5,7 +5,7 @@ import { SecretBox } from '../src/common/crypto/secret-box';
 import { outboxCodeAad } from '../src/modules/notifications/notification.entity';
 import { PhoneVerificationGateway } from '../src/modules/notifications/sms/phone-verification-gateway';
 import { testRedisUrl } from './support/environment';
-import { eventually } from './support/eventually';
+import { eventually, sleep } from './support/eventually';
 import { activeTwilioProvider, enqueueCode, outboxRow, uniquePhone } from './support/notifications';
 import { sample } from './support/prometheus';
 import { SmtpSink } from './support/smtp-sink';
@@ -73,6 +73,22 @@ describe('Notification delivery through BullMQ (Twilio, HTTP provider, SMTP)', (
       const to = uniquePhone();
       await sentRow(await enqueueCode(t, { recipient: to }));
       expect(twilio.acceptedMessages().find((r) => r.form.To === to)).toMatchObject({ username: 'AC11112222', password: 'rotated-auth-token' });
+    });
+
+    it('has one Twilio request open at a time (a worker that dies leaves at most one message in doubt): while Twilio holds one, the next codes wait', async () => {
+      twilio.reply({ hold: true });
+      const phones = [uniquePhone(), uniquePhone(), uniquePhone()];
+      const ids: string[] = [];
+      for (const recipient of phones) ids.push(await enqueueCode(t, { recipient }));
+      const ours = () => twilio.messageRequests().filter((r) => phones.includes(r.form.To));
+      await eventually(() => ours().length > 0);
+      await sleep(700); // time for other requests to start, if they could
+      expect(ours()).toHaveLength(1);
+
+      twilio.releaseHeld();
+      for (const id of ids) await sentRow(id);
+      expect(ours()).toHaveLength(3);
+      expect(ours().every((r) => r.status === 201)).toBe(true);
     });
 
     it('retries Twilio 503 with back-off and delivers on the third attempt', async () => {

@@ -1,4 +1,6 @@
-import { testDatabaseUrl } from './support/environment';
+import Redis from 'ioredis';
+import { createConnection } from 'mysql2/promise';
+import { testDatabaseServer, testDatabaseUrl } from './support/environment';
 import { eventually, sleep } from './support/eventually';
 import { activeTwilioProvider, enqueueCode, outboxRow, uniquePhone } from './support/notifications';
 import { RedisProcess, freePort } from './support/redis-process';
@@ -129,6 +131,54 @@ describe('Notification delivery survives Redis outages, crashed and stopped work
       await second.terminate();
     });
 
+    it('does not send a second SMS when a worker dies after Twilio accepted the message, before it recorded the row sent', async () => {
+      const to = uniquePhone();
+      const id = await enqueueCode(api, { recipient: to, code: 'ACK001' });
+      await eventually(async () => ((await outboxRow(api, id)).state === 'queued' ? true : undefined));
+
+      // A transaction of the test's own holds the row: the worker's "sent" UPDATE waits on it,
+      // which stretches the moment between Twilio's 201 and the row recorded sent.
+      const holder = await createConnection({ ...testDatabaseServer(), database: api.database });
+      try {
+        await holder.query('START TRANSACTION');
+        await holder.query('SELECT id FROM notification_outbox WHERE id = ? FOR UPDATE', [id]);
+
+        const first = startWorker();
+        const accepted = await eventually(() => twilio.acceptedMessages().find((r) => r.form.To === to), 30_000).catch((error) => {
+          throw new Error(`${error}\nworker output:\n${first.log}`);
+        });
+        // The worker got the 201 and now waits to record it: killed right there. Its UPDATE, waiting
+        // on the server, is ended too (as if the kill came before it was sent): the row stays queued.
+        const waiting = await eventually(async () => {
+          const threads = await lockWaiters(api.database);
+          return threads.length > 0 ? threads : undefined;
+        });
+        await first.kill();
+        for (const thread of waiting) await holder.query(`KILL CONNECTION ${Number(thread)}`);
+        await holder.query('ROLLBACK');
+        expect(await outboxRow(api, id)).toMatchObject({ state: 'queued' });
+
+        // Its job comes back (lock expiry) to the next worker.
+        const second = startWorker();
+        const row = await sentRow(api, id).catch((error) => {
+          throw new Error(`${error}\nworker output:\n${second.log}`);
+        });
+        await sleep(1500); // time for a duplicate job, if there were one
+        expect(twilio.messageRequests().filter((r) => r.form.To === to)).toHaveLength(1);
+        expect(row).toMatchObject({ state: 'sent', attempts: 1, provider_message_id: accepted.sid, code_ciphertext: null });
+        // What told the second worker is gone once the row says sent; nothing is left under the queue prefix.
+        const marks = new Redis(redis.url);
+        try {
+          await eventually(async () => ((await marks.keys(`${api.config.queuePrefix}:*sent*`)).length === 0 ? true : undefined));
+        } finally {
+          marks.disconnect();
+        }
+        await second.terminate();
+      } finally {
+        await holder.end();
+      }
+    });
+
     it('lets a running job finish on SIGTERM, then exits', async () => {
       const worker = startWorker();
       const to = uniquePhone();
@@ -150,3 +200,18 @@ describe('Notification delivery survives Redis outages, crashed and stopped work
     });
   });
 });
+
+/** The connections (thread ids) of this database whose transaction waits for a row lock. */
+async function lockWaiters(database: string): Promise<number[]> {
+  const connection = await createConnection(testDatabaseServer());
+  try {
+    const [rows] = await connection.query(
+      `SELECT t.trx_mysql_thread_id AS thread FROM information_schema.INNODB_TRX t JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id
+        WHERE t.trx_state = 'LOCK WAIT' AND p.DB = ?`,
+      [database],
+    );
+    return (rows as Array<{ thread: number | string }>).map((row) => Number(row.thread));
+  } finally {
+    await connection.end();
+  }
+}

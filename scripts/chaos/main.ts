@@ -11,8 +11,8 @@
  * (losing its data) and makes the stand-in answer 429/503 for stretches.
  *
  * Pass: every code delivered, a code delivered twice only when Twilio accepted
- * it and its worker was killed before recording that (at most one per kill),
- * outbox and queue empty at the end. Prints a table and exits 1 otherwise.
+ * it and its worker was killed before noting that (its "sent" mark; at most one
+ * per kill), outbox and queue empty at the end. Prints a table and exits 1 otherwise.
  * Everything it started is stopped and its database dropped, also on failure
  * and on SIGINT.
  *
@@ -21,10 +21,15 @@
  * (300: how long delivery may take after the last code was accepted),
  * CHAOS_LOCK_MS (5000: NOTIFICATION_LOCK_MS of the processes),
  * CHAOS_KILL_EVERY_MS (4000: mean pause between two worker kills),
+ * CHAOS_CONCURRENCY (the service's default: NOTIFICATION_CONCURRENCY of the processes),
  * CHAOS (kills,redis,twilio: which trouble to make; "none" for a calm baseline),
- * TEST_DATABASE_URL (mysql://root@127.0.0.1:3306).
+ * TEST_DATABASE_URL (mysql://root@127.0.0.1:3306). To dig into a run:
+ * CHAOS_DUMP (a file for the run's facts as JSON: kills, Redis restarts, every
+ * Twilio request with its times, "sent" mark times) and CHAOS_WORKER_LOG (a
+ * file for every line the workers print).
  */
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,10 +40,11 @@ import { testDatabaseServer, testDatabaseUrl } from '../../test/support/environm
 import { RedisProcess } from '../../test/support/redis-process';
 import { TestIssuer } from '../../test/support/test-issuer';
 import { TwilioStandIn } from '../../test/support/twilio-stand-in';
+import { sentMarkKey } from '../../src/modules/notifications/queue/bullmq-notification-queue';
 import { Cleanup } from './cleanup';
 import { CodeLoad } from './load';
 import { CHAOS_KINDS, ChaosKind, ChaosMonkey } from './monkey';
-import { RunFacts, Verdict, judge } from './verdict';
+import { Quantiles, RunFacts, Verdict, judge } from './verdict';
 import { FailedAttempt, RELAY_RECOVERED, WorkerFleet } from './worker-fleet';
 
 const CODES = setting('CHAOS_CODES', 10_000);
@@ -47,6 +53,8 @@ const WORKERS = setting('CHAOS_WORKERS', 2);
 const SETTLE_SECONDS = setting('CHAOS_SETTLE_SECONDS', 300);
 const LOCK_MS = setting('CHAOS_LOCK_MS', 5000);
 const KILL_EVERY_MS = setting('CHAOS_KILL_EVERY_MS', 4000);
+/** Unset: the service's own default. */
+const CONCURRENCY = process.env.CHAOS_CONCURRENCY ? setting('CHAOS_CONCURRENCY', 1) : undefined;
 const CHAOS = chaosKinds(process.env.CHAOS ?? CHAOS_KINDS.join(','));
 /** Client connections sending codes at the same time (the pacing sets the rate; this only has to keep up). */
 const SEND_CONCURRENCY = 32;
@@ -87,6 +95,7 @@ async function main(): Promise<number> {
     HTTP_PORT: String(await freePort()),
     GRPC_PORT: String(await freePort()),
     NOTIFICATION_LOCK_MS: String(LOCK_MS),
+    ...(CONCURRENCY === undefined ? {} : { NOTIFICATION_CONCURRENCY: String(CONCURRENCY) }),
     // Distinct numbers, one code each: the limits must not refuse a code the run counts on.
     SMS_CODES_PER_10_MIN: '1000',
     SMS_RESEND_COOLDOWN_SECONDS: '0',
@@ -136,7 +145,10 @@ async function main(): Promise<number> {
   }, 10_000);
   cleanup.add('progress line', () => clearInterval(progress));
 
-  process.stderr.write(`chaos run ${run}: ${CODES} codes over ${SEND_SECONDS} s, ${WORKERS} worker processes, job lock ${LOCK_MS} ms\n`);
+  process.stderr.write(
+    `chaos run ${run}: ${CODES} codes over ${SEND_SECONDS} s, ${WORKERS} worker processes, job lock ${LOCK_MS} ms, ` +
+      `${CONCURRENCY ?? 'default'} concurrent jobs per process\n`,
+  );
   monkey.start(CHAOS);
   const sent = await load.run();
   await monkey.stop();
@@ -157,26 +169,43 @@ async function main(): Promise<number> {
   const durationMs = Date.now() - started;
   clearInterval(progress);
 
+  const recipients = await recipientsById(pool, database);
   const facts: RunFacts = {
     sent: sent.users,
     refused: sent.refused.length,
     messages: twilio.messageRequests(),
     kills: monkey.kills,
-    failedAttempts: await failedAttemptsByRecipient(pool, database, fleet.failedAttempts),
+    failedAttempts: failedAttemptsByRecipient(recipients, fleet.failedAttempts),
     sentAt: await sentAtByRecipient(pool, database),
+    markedAt: byRecipient(recipients, fleet.markedAt),
     redisRestarts: monkey.redisRestarts.length,
     outbox,
     queue,
     durationMs,
   };
   const verdict = judge(facts);
+  if (process.env.CHAOS_DUMP) {
+    const dump = {
+      kills: monkey.kills,
+      redisRestarts: monkey.redisRestarts,
+      faults: monkey.faultStretches,
+      messages: facts.messages,
+      recipients: [...recipients],
+      markedAt: [...fleet.markedAt],
+      sentAt: [...facts.sentAt],
+      failedAttempts: fleet.failedAttempts,
+      alreadySent: fleet.alreadySent,
+    };
+    writeFileSync(process.env.CHAOS_DUMP, JSON.stringify(dump));
+  }
   const verified = await verifySample(call, sent.users, verdict.deliveredCodes);
   if (verified.failures.length > 0) verdict.failures.push(...verified.failures);
   if (sent.refused.length > 0) verdict.failures.push(`first refusals: ${sent.refused.slice(0, 3).map((r) => `${r.phone}: ${r.answer}`).join('; ')}`);
   verdict.failures.push(...fleet.unexpectedExits());
 
   const apiRelayOutagesMs = api.lines.filter((line) => line.msg === RELAY_RECOVERED).map((line) => Number(line.downForMs));
-  printTable(facts, verdict, verified.checked, monkey, { api: apiRelayOutagesMs, workers: fleet.relayOutagesMs });
+  const marks = { stopped: new Set(fleet.alreadySent).size, left: await queueCounter.sentMarks() };
+  printTable(facts, verdict, verified.checked, monkey, { api: apiRelayOutagesMs, workers: fleet.relayOutagesMs }, marks);
   if (verdict.failures.length > 0) {
     console.log(`\nFAIL (${verdict.failures.length}):\n- ${verdict.failures.slice(0, 20).join('\n- ')}`);
     if (verdict.lost > 0 || Object.keys(outbox).some((state) => state !== 'sent')) {
@@ -190,8 +219,16 @@ async function main(): Promise<number> {
   return 0;
 }
 
-function printTable(facts: RunFacts, verdict: Verdict, verifiedCodes: number, monkey: ChaosMonkey, relayOutagesMs: { api: number[]; workers: number[] }): void {
+function printTable(
+  facts: RunFacts,
+  verdict: Verdict,
+  verifiedCodes: number,
+  monkey: ChaosMonkey,
+  relayOutagesMs: { api: number[]; workers: number[] },
+  marks: { stopped: number; left: number },
+): void {
   const outages = (list: number[]) => (list.length === 0 ? 'none' : list.map((ms) => seconds(ms)).join(', '));
+  const window = (q: Quantiles) => `p50 ${q.p50} ms, p99 ${q.p99} ms, max ${q.max} ms`;
   const rows: Array<[string, string]> = [
     ['codes sent', String(verdict.sent)],
     ['delivered', String(verdict.delivered)],
@@ -200,7 +237,9 @@ function printTable(facts: RunFacts, verdict: Verdict, verifiedCodes: number, mo
       'duplicates',
       `${verdict.duplicates} (${verdict.afterKill} after a kill, at most ${verdict.mostDuplicatesOfOneKill} per kill; ${verdict.afterTimeout} after a send time-out)`,
     ],
-    ['accept→ack window', `p50 ${verdict.ackWindowMs.p50} ms, p99 ${verdict.ackWindowMs.p99} ms, max ${verdict.ackWindowMs.max} ms (Twilio's 201 → row recorded sent)`],
+    ['accept→mark window', `${window(verdict.markWindowMs)} (Twilio's 201 → "sent" mark written)`],
+    ['accept→row sent', `${window(verdict.ackWindowMs)} (Twilio's 201 → row recorded sent)`],
+    ['re-sends stopped', `${marks.stopped} (a job ran again and found the "sent" mark); ${marks.left} marks left in Redis`],
     ['kills (SIGKILL)', String(facts.kills.length)],
     ['Redis restarts', `${facts.redisRestarts} (data lost each time)`],
     ['relay blocked', `API: ${outages(relayOutagesMs.api)}; workers: ${outages(relayOutagesMs.workers)}`],
@@ -257,9 +296,21 @@ async function sentAtByRecipient(pool: ReturnType<typeof createPool>, database: 
   return new Map((rows as Array<{ recipient: string; sent_at: Date }>).map((row) => [row.recipient, row.sent_at.getTime()]));
 }
 
-async function failedAttemptsByRecipient(pool: ReturnType<typeof createPool>, database: string, attempts: FailedAttempt[]): Promise<Map<string, FailedAttempt[]>> {
+async function recipientsById(pool: ReturnType<typeof createPool>, database: string): Promise<Map<string, string>> {
   const [rows] = await pool.query(`SELECT id, recipient FROM \`${database}\`.notification_outbox`);
-  const recipients = new Map((rows as Array<{ id: string; recipient: string }>).map((row) => [String(row.id), row.recipient]));
+  return new Map((rows as Array<{ id: string; recipient: string }>).map((row) => [String(row.id), row.recipient]));
+}
+
+function byRecipient<T>(recipients: Map<string, string>, byId: Map<string, T>): Map<string, T> {
+  const result = new Map<string, T>();
+  for (const [id, value] of byId) {
+    const recipient = recipients.get(id);
+    if (recipient) result.set(recipient, value);
+  }
+  return result;
+}
+
+function failedAttemptsByRecipient(recipients: Map<string, string>, attempts: FailedAttempt[]): Map<string, FailedAttempt[]> {
   const byRecipient = new Map<string, FailedAttempt[]>();
   for (const attempt of attempts) {
     const recipient = recipients.get(attempt.notificationId);
@@ -294,6 +345,19 @@ class QueueCounter {
     } while (cursor !== '0');
     counts['job keys'] = jobKeys;
     return counts;
+  }
+
+  /** "Sent" marks left (sentMarkKey): the DEL after the row was recorded sent did not come (a kill); they expire by themselves. */
+  async sentMarks(): Promise<number> {
+    if (this.redis.status === 'wait') await this.redis.connect();
+    let marks = 0;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', sentMarkKey(this.prefix, '*'), 'COUNT', 1000);
+      marks += keys.length;
+      cursor = next;
+    } while (cursor !== '0');
+    return marks;
   }
 
   async close(): Promise<void> {

@@ -19,6 +19,8 @@ export interface RunFacts {
   failedAttempts: Map<string, FailedAttempt[]>;
   /** recipient → when a worker recorded the row sent (sent_at, taken right before its UPDATE). */
   sentAt: Map<string, number>;
+  /** recipient → when the worker that sent it wrote the "sent" mark (its log line). */
+  markedAt: Map<string, number>;
   redisRestarts: number;
   /** Rows of notification_outbox by state. */
   outbox: Record<string, number>;
@@ -39,15 +41,26 @@ export interface Verdict {
   mostDuplicatesOfOneKill: number;
   faultAnswers: number;
   /**
-   * Twilio's 201 → the worker recording the row sent, over codes delivered once:
-   * the window in which a kill makes a duplicate. Duplicates per kill ≈ deliveries
-   * per second of the killed worker × this window.
+   * Twilio's 201 → the worker recording the row sent (sent_at), over codes
+   * delivered once. A worker sends its next message only after that.
    */
-  ackWindowMs: { p50: number; p99: number; max: number };
+  ackWindowMs: Quantiles;
+  /**
+   * Twilio's 201 → the worker writing the "sent" mark, over codes delivered
+   * once: after the mark a job that runs again sends nothing, so a kill turns
+   * only this window (and a request still in flight) into a duplicate.
+   */
+  markWindowMs: Quantiles;
   /** Every reason the run failed; empty means it passed. */
   failures: string[];
   /** Codes the stand-in received, per phone (first accepted body), to check them with the API. */
   deliveredCodes: Map<string, string>;
+}
+
+export interface Quantiles {
+  p50: number;
+  p99: number;
+  max: number;
 }
 
 const CODE_IN_BODY = /verification code is ([A-Z0-9]{6})\b/;
@@ -97,12 +110,14 @@ export function judge(facts: RunFacts): Verdict {
     }
   }
 
-  const windows = [...accepted]
-    .filter(([to, copies]) => copies.length === 1 && facts.sentAt.has(to) && copies[0].answeredAt !== undefined)
-    .map(([to, copies]) => facts.sentAt.get(to)! - copies[0].answeredAt!)
-    .sort((a, b) => a - b);
-  const quantile = (q: number) => windows[Math.min(windows.length - 1, Math.max(0, Math.ceil(q * windows.length) - 1))] ?? 0;
-  const ackWindowMs = { p50: quantile(0.5), p99: quantile(0.99), max: windows[windows.length - 1] ?? 0 };
+  const windowAfterAcceptance = (recorded: Map<string, number>) =>
+    quantiles(
+      [...accepted]
+        .filter(([to, copies]) => copies.length === 1 && recorded.has(to) && copies[0].answeredAt !== undefined)
+        .map(([to, copies]) => recorded.get(to)! - copies[0].answeredAt!),
+    );
+  const ackWindowMs = windowAfterAcceptance(facts.sentAt);
+  const markWindowMs = windowAfterAcceptance(facts.markedAt);
 
   const delivered = accepted.size;
   const lost = facts.sent.size - delivered;
@@ -130,6 +145,7 @@ export function judge(facts: RunFacts): Verdict {
     afterTimeout,
     mostDuplicatesOfOneKill,
     ackWindowMs,
+    markWindowMs,
     faultAnswers: facts.messages.filter((message) => message.status === 429 || message.status === 503).length,
     failures,
     deliveredCodes,
@@ -137,21 +153,30 @@ export function judge(facts: RunFacts): Verdict {
 }
 
 /**
- * The kill that explains a re-send: Twilio accepted the first copy before the
- * kill, and that copy's connection closed right after it (so it was the
- * killed worker's; the worker died before marking the row sent).
+ * The kill that explains a re-send: the first copy came on a connection that
+ * closed right after the kill (so it was the killed worker's), and Twilio
+ * accepted it before that: before the kill (the worker had not yet read or
+ * noted the answer) or just after it (the request was in flight; a dying
+ * process's sockets stay open until the kernel has reaped it, and the
+ * stand-in answers on them meanwhile, as Twilio would).
  */
 function killBehind(first: TwilioRequest, kills: Kill[]): Kill | undefined {
   const answered = first.answeredAt;
   const closed = first.connectionClosedAt;
   if (answered === undefined || closed === undefined) return undefined;
-  return kills.find((kill) => answered <= kill.at && closed >= kill.at && closed - kill.at <= CONNECTION_CLOSE_AFTER_KILL_MS);
+  return kills.find((kill) => closed >= kill.at && closed - kill.at <= CONNECTION_CLOSE_AFTER_KILL_MS && answered <= closed);
 }
 
 /** The worker logged a time-out (or a dropped connection) for the row between this copy's acceptance and the next copy. */
 function timedOut(copy: TwilioRequest, next: TwilioRequest, attempts: FailedAttempt[]): boolean {
   const answered = copy.answeredAt ?? Infinity;
   return attempts.some((attempt) => attempt.at >= answered && attempt.at <= next.receivedAt && /timed out|timeout|ECONNRESET|ECONNABORTED|socket hang up/i.test(attempt.error));
+}
+
+function quantiles(values: number[]): Quantiles {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
+  return { p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] ?? 0 };
 }
 
 function iso(ms: number | undefined): string {

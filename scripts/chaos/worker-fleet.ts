@@ -1,6 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../test/support/built-server';
+import { ALREADY_SENT } from '../../src/modules/notifications/delivery/notification-delivery';
 
 /** Lines a worker printed last, kept for the failure report (its logs are JSON lines at LOG_LEVEL). */
 const KEPT_LINES = 50;
@@ -13,6 +15,9 @@ interface Slot {
   /** The process has worked on a job since it started (loading takes seconds; killing it before tests nothing). */
   delivering: boolean;
 }
+
+/** CHAOS_WORKER_LOG: a file that gets every line the workers print, prefixed with their slot (for digging into a failed run). */
+const WORKER_LOG = process.env.CHAOS_WORKER_LOG;
 
 /** The outbox relay's log line when the queue answers again after an outage (with downForMs). */
 export const RELAY_RECOVERED = 'notification relay reaches the queue again';
@@ -34,6 +39,12 @@ export class WorkerFleet {
   readonly failedAttempts: FailedAttempt[] = [];
   /** How long the workers' outbox relays could not reach the queue, per outage they logged the end of. */
   readonly relayOutagesMs: number[] = [];
+  /** Row id → Date.now() when its worker wrote the "sent" mark (from its "notification sent" line). */
+  readonly markedAt = new Map<string, number>();
+  /** Row ids whose job found the mark of an earlier run and did not send again. */
+  readonly alreadySent: string[] = [];
+  private readonly crashes: string[] = [];
+  private stopping = false;
 
   constructor(
     size: number,
@@ -62,11 +73,22 @@ export class WorkerFleet {
       pending = lines.pop()!;
       for (const line of lines) this.read(slot, line);
     });
-    child.stderr!.on('data', (chunk: Buffer) => this.keep(slot, chunk.toString('utf8')));
+    child.stderr!.on('data', (chunk: Buffer) => {
+      if (WORKER_LOG) appendFileSync(WORKER_LOG, `${index} stderr ${chunk}\n`);
+      this.keep(slot, chunk.toString('utf8'));
+    });
     slot.child = child;
     slot.delivering = false;
     slot.starts++;
-    slot.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    slot.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        // A worker that exits by itself is a finding even if the run starts it again (the monkey and stop() do).
+        if (signal !== 'SIGKILL' && !this.stopping) {
+          this.crashes.push(`worker ${index} (pid ${child.pid}) exited by itself at ${new Date().toISOString()} (code ${code}, signal ${signal}): ${slot.tail.slice(-5).join(' | ')}`);
+        }
+        resolve();
+      }),
+    );
   }
 
   /** Slots whose process is up and has worked on a job. */
@@ -75,8 +97,9 @@ export class WorkerFleet {
   }
 
   private read(slot: Slot, text: string): void {
+    if (WORKER_LOG) appendFileSync(WORKER_LOG, `${this.slots.indexOf(slot)} ${text}\n`);
     if (!text.startsWith('{')) return this.keep(slot, text);
-    let line: { msg?: string; notificationId?: string; error?: string; time?: number; level?: number; downForMs?: number };
+    let line: { msg?: string; notificationId?: string; error?: string; time?: number; level?: number; downForMs?: number; markedAt?: number };
     try {
       line = JSON.parse(text);
     } catch {
@@ -85,8 +108,10 @@ export class WorkerFleet {
     if (line.msg === RELAY_RECOVERED && typeof line.downForMs === 'number') this.relayOutagesMs.push(line.downForMs);
     if (line.msg === 'notification sent') {
       slot.delivering = true;
+      if (line.notificationId && typeof line.markedAt === 'number') this.markedAt.set(line.notificationId, line.markedAt);
       return;
     }
+    if (line.msg === ALREADY_SENT && line.notificationId) this.alreadySent.push(line.notificationId);
     if (line.msg?.startsWith('notification attempt failed') && line.notificationId) {
       slot.delivering = true;
       this.failedAttempts.push({ notificationId: line.notificationId, error: line.error ?? '', at: line.time ?? Date.now() });
@@ -111,15 +136,12 @@ export class WorkerFleet {
 
   /** Workers that exited without being killed by the run (a crash is a finding of its own). */
   unexpectedExits(): string[] {
-    return this.slots.flatMap((slot, index) => {
-      const child = slot.child;
-      if (!child || (child.exitCode === null && child.signalCode === null) || child.signalCode === 'SIGKILL') return [];
-      return [`worker ${index} exited by itself (code ${child.exitCode}, signal ${child.signalCode}): ${slot.tail.slice(-5).join(' | ')}`];
-    });
+    return [...this.crashes];
   }
 
   /** At the end: SIGTERM (a graceful stop), SIGKILL after 5 s. */
   async stopAll(): Promise<void> {
+    this.stopping = true;
     await Promise.all(
       this.slots.map(async (slot) => {
         const child = slot.child;

@@ -17,6 +17,8 @@ export interface TwilioRequest {
   receivedAt: number;
   /** Date.now() when the stand-in wrote its answer. */
   answeredAt?: number;
+  /** The sid of the message or verification it answered 201 with (what the service should record). */
+  sid?: string;
   /**
    * Date.now() when the TCP connection the request came on closed. A client
    * process that is killed closes all its connections at that moment, so the
@@ -149,10 +151,12 @@ export class TwilioStandIn {
   private success(request: TwilioRequest): [number, unknown] {
     const id = String(++this.sequence).padStart(32, '0');
     if (request.path.endsWith('/Messages.json')) {
+      request.sid = `SM${id}`;
       return [201, { sid: `SM${id}`, status: 'queued', to: request.form.To, from: request.form.From, body: request.form.Body }];
     }
     if (request.path.endsWith('/Verifications')) {
       this.verifyCodes.set(request.form.To, String(100000 + this.sequence));
+      request.sid = `VE${id}`;
       return [201, { sid: `VE${id}`, status: 'pending', to: request.form.To, channel: request.form.Channel }];
     }
     if (request.path.endsWith('/VerificationCheck')) {

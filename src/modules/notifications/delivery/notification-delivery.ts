@@ -8,25 +8,29 @@ import { MetricsService } from '../../../metrics/metrics.service';
 import { EmailSender } from '../email/email-sender';
 import { NotificationEntity, outboxCodeAad } from '../notification.entity';
 import { NotificationRepository } from '../notification.repository';
+import { NotificationQueue, SentMark } from '../queue/notification-queue';
 import { renderUrlTemplate } from '../render-url-template';
 import { ActiveSmsProvider } from '../sms/active-sms-provider';
 import { SentMessage } from '../sms/sms-sender';
 import { ClassifiedFailure, DeliveryError, classifyDeliveryError } from './delivery-error';
 import { EMAIL_SUBJECT, emailCodeHtml, emailCodeText, phoneCodeText } from './message-texts';
 import { nextAttemptDelayMs } from './retry-backoff';
+import { SendGate } from './send-gate';
 import { TickBatcher } from './tick-batcher';
 
-interface SentRecord {
+interface SentRecord extends SentMark {
   id: string;
-  attempts: number;
-  providerMessageId: string | null;
-  providerId: string | null;
 }
 
 /** What the queue should do with the job after one attempt. */
 export type DeliveryOutcome = { kind: 'done' } | { kind: 'retry'; delayMs: number };
 
 const PHONE_CODE_ADDED = 'user.human.phone.code.added';
+/** A "sent" mark outlives the code by this much, in case the row is never recorded sent (it is deleted once it is). */
+const SENT_MARK_GRACE_MS = 60 * 60_000;
+
+/** The log line of a job that found its row's message accepted already (`npm run chaos` counts them). */
+export const ALREADY_SENT = 'notification was accepted by the provider before; recorded sent without sending it again';
 
 /**
  * One delivery attempt of one outbox row: the job handler of both queue
@@ -34,14 +38,27 @@ const PHONE_CODE_ADDED = 'user.human.phone.code.added';
  * that runs twice (relay re-queue, a worker that died after sending) sends
  * nothing more. The outcome tells the driver whether and when to retry; the
  * row records state, attempts, last error and the provider's message id.
+ *
+ * The moment the provider accepts, the queue is told (noteSent: a Redis key
+ * for BullMQ, written in the same tick); the row itself is recorded sent by
+ * a batched UPDATE a little later. A job that finds such a mark on a row not
+ * yet recorded sent (its first worker died in between) records it sent and
+ * sends nothing. Provider requests go out one at a time per process
+ * (SendGate), so a worker that dies has at most one message whose fate it
+ * did not note: a kill re-sends at most that one.
  */
 @Injectable()
 export class NotificationDelivery {
   private readonly logger = new Logger('NotificationDelivery');
   /** Concurrent jobs read their rows with one query and record their deliveries with one statement. */
   private readonly rows = new TickBatcher((ids: string[]) => this.notifications.findMany(this.unitOfWork.reader, ids));
+  /** One provider request at a time in this process (see SendGate); the rest of a job runs alongside the others. */
+  private readonly gate = new SendGate(1);
+  /** …and look up their "sent" marks with one query, at the same time as the rows. */
+  private readonly marks = new TickBatcher((ids: string[]) => this.queue.findSent(ids));
   private readonly sentRecords = new TickBatcher(async (sent: SentRecord[]) => {
     await this.unitOfWork.write((em) => this.notifications.markSentMany(em, sent, this.clock.now()));
+    this.queue.forgetSent(sent.map((record) => record.id));
     return sent.map(() => undefined);
   });
 
@@ -52,14 +69,25 @@ export class NotificationDelivery {
     private readonly clock: Clock,
     private readonly smsProviders: ActiveSmsProvider,
     private readonly email: EmailSender,
+    private readonly queue: NotificationQueue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     // A worker process without the HTTP side has no /metrics to feed.
     @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   async deliver(id: string): Promise<DeliveryOutcome> {
-    const row = await this.rows.call(id);
-    if (!row || row.state === 'sent' || row.state === 'failed') return { kind: 'done' };
+    const [row, mark] = await Promise.all([this.rows.call(id), this.marks.call(id)]);
+    if (!row || row.state === 'sent' || row.state === 'failed') {
+      if (mark) this.queue.forgetSent([id]);
+      return { kind: 'done' };
+    }
+    if (mark) {
+      // The provider accepted it already; the worker that sent it died before the row said so.
+      await this.sentRecords.call({ id: row.id, ...mark });
+      this.logger.log({ notificationId: row.id, channel: row.channel, attempts: mark.attempts, providerId: mark.providerId }, ALREADY_SENT);
+      this.metrics?.recordDelivery(row.channel, 'sent');
+      return { kind: 'done' };
+    }
 
     const attempts = row.attempts + 1;
     if (row.expiresAt.getTime() <= this.clock.now().getTime()) {
@@ -69,9 +97,8 @@ export class NotificationDelivery {
 
     let providerId: string | null = null;
     try {
-      const sent = await this.send(row, (id) => (providerId = id));
-      await this.sentRecords.call({ id: row.id, attempts, providerMessageId: sent.providerMessageId, providerId });
-      this.logger.debug({ notificationId: row.id, channel: row.channel, attempts, providerId }, 'notification sent');
+      const { markedAt } = await this.send(row, attempts, (id) => (providerId = id));
+      this.logger.debug({ notificationId: row.id, channel: row.channel, attempts, providerId, markedAt }, 'notification sent');
       this.metrics?.recordDelivery(row.channel, 'sent');
       return { kind: 'done' };
     } catch (error) {
@@ -90,22 +117,25 @@ export class NotificationDelivery {
     }
   }
 
-  private async send(row: NotificationEntity, usedProvider: (id: string) => void): Promise<SentMessage> {
+  /** Sends the row's message and notes the provider's acceptance (see call). */
+  private async send(row: NotificationEntity, attempts: number, usedProvider: (id: string) => void): Promise<{ mark: SentMark; markedAt: number }> {
     const code = this.openCode(row);
     const validMinutes = Math.max(1, Math.round((row.expiresAt.getTime() - row.createdAt.getTime()) / 60_000));
     if (row.channel === 'sms') {
       const sender = await this.smsProviders.sender();
       if (!sender) throw new DeliveryError('transient', 'no active SMS provider');
       usedProvider(sender.providerId);
-      return sender.send({
-        notificationId: row.id,
-        to: row.recipient,
-        code,
-        text: code === undefined ? undefined : phoneCodeText(code, validMinutes),
-        userId: row.userId,
-        organizationId: row.organizationId,
-        eventType: PHONE_CODE_ADDED,
-      });
+      return this.call(row, attempts, sender.providerId, () =>
+        sender.send({
+          notificationId: row.id,
+          to: row.recipient,
+          code,
+          text: code === undefined ? undefined : phoneCodeText(code, validMinutes),
+          userId: row.userId,
+          organizationId: row.organizationId,
+          eventType: PHONE_CODE_ADDED,
+        }),
+      );
     }
     if (code === undefined) throw new DeliveryError('permanent', 'an email notification needs a code');
     let link: string | undefined;
@@ -116,11 +146,33 @@ export class NotificationDelivery {
         throw new DeliveryError('permanent', (error as Error).message);
       }
     }
-    return this.email.send({
-      to: row.recipient,
-      subject: EMAIL_SUBJECT,
-      text: emailCodeText(code, validMinutes, link),
-      html: emailCodeHtml(code, validMinutes, link),
+    return this.call(row, attempts, null, () =>
+      this.email.send({
+        to: row.recipient,
+        subject: EMAIL_SUBJECT,
+        text: emailCodeText(code, validMinutes, link),
+        html: emailCodeHtml(code, validMinutes, link),
+      }),
+    );
+  }
+
+  /**
+   * The provider request in its turn at the gate, then, before the gate lets
+   * the next one go: the "sent" mark the moment the provider accepted (in the
+   * same tick as its answer; from then on a second run of the job sends
+   * nothing) and the row recorded sent in the database (which outlives a
+   * Redis that lost its data, and the mark with it). So at any moment at most
+   * one message of this process is accepted, or may be, without the
+   * database knowing.
+   */
+  private call(row: NotificationEntity, attempts: number, providerId: string | null, request: () => Promise<SentMessage>): Promise<{ mark: SentMark; markedAt: number }> {
+    return this.gate.run(async () => {
+      const sent = await request();
+      const mark: SentMark = { attempts, providerMessageId: sent.providerMessageId, providerId };
+      this.queue.noteSent(row.id, mark, row.expiresAt.getTime() - this.clock.now().getTime() + SENT_MARK_GRACE_MS);
+      const markedAt = Date.now();
+      await this.sentRecords.call({ id: row.id, ...mark });
+      return { mark, markedAt };
     });
   }
 

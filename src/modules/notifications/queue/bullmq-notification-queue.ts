@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Job, Queue, Worker } from 'bullmq';
 import IORedis, { RedisOptions } from 'ioredis';
 import { retryDelayMs } from '../delivery/retry-backoff';
-import { NotificationJob, NotificationJobHandler, NotificationQueue } from './notification-queue';
+import { NotificationJob, NotificationJobHandler, NotificationQueue, SentMark } from './notification-queue';
 
 const QUEUE_NAME = 'notifications';
 const JOB_NAME = 'deliver';
@@ -35,6 +35,13 @@ export interface BullmqQueueOptions {
  */
 export const jobIdFor = (notificationId: string): string => `n${notificationId}`;
 
+/**
+ * The "sent" mark of an outbox row: in the queue's key space, beside BullMQ's
+ * own keys (`<prefix>:notifications:<name>`; job ids start with "n", so none
+ * is called "sent:…"), so a prefix's keys stay together.
+ */
+export const sentMarkKey = (prefix: string, notificationId: string): string => `${prefix}:${QUEUE_NAME}:sent:${notificationId}`;
+
 /** Thrown by the processor to make BullMQ retry after `delayMs` (read by the backoff strategy). */
 class RetryLater extends Error {
   override name = 'RetryLater';
@@ -56,12 +63,23 @@ class RetryLater extends Error {
  * transaction rolls back and the rows wait in the outbox. ioredis writes all
  * commands issued in one tick in one socket write, and `addBulk` sends a
  * whole relay batch as one MULTI pipeline.
+ *
+ * "Sent" marks close the gap between a provider's acceptance and the row
+ * recorded sent (an UPDATE that may take a while under load): the moment
+ * the provider accepts, the worker writes `SET <prefix>:notifications:sent:<row id>`
+ * on a connection of its own, without waiting for the answer; a job finds
+ * the mark before it sends (MGET, one per batch of jobs) and records the row
+ * sent instead. A worker killed in that gap re-sends nothing; killed with
+ * its request in flight or the answer unread, it re-sends that one message
+ * (delivery sends one at a time per process).
  */
 export class BullmqNotificationQueue extends NotificationQueue {
   readonly canDeliver = true;
   private readonly logger = new Logger('BullmqNotificationQueue');
   private producer?: Producer;
   private worker?: { worker: Worker; client: IORedis };
+  /** The workers' connection for the "sent" marks (noteSent, findSent, forgetSent): not BullMQ's, so it never waits behind its commands. */
+  private marks?: IORedis;
   private closing = false;
 
   constructor(private readonly options: BullmqQueueOptions) {
@@ -114,6 +132,27 @@ export class BullmqNotificationQueue extends NotificationQueue {
     });
     worker.on('error', (error) => this.logger.debug({ error: error.message }, 'notification worker connection error'));
     this.worker = { worker, client };
+    // Like the worker's connection it waits for Redis (a job's mark check waits as its completion would); a mark
+    // written while Redis is down goes out when it is back.
+    const marks = new IORedis(this.options.redisUrl, redisOptions({ blocking: true }));
+    marks.on('error', () => undefined); // the worker's connection reports outages
+    this.marks = marks;
+  }
+
+  override noteSent(id: string, mark: SentMark, keepForMs: number): void {
+    // ioredis writes the command to the socket right here when connected (no batching, no waiting).
+    this.marks?.set(sentMarkKey(this.options.prefix, id), JSON.stringify(mark), 'PX', Math.max(1000, Math.round(keepForMs))).catch(() => undefined);
+  }
+
+  override async findSent(ids: string[]): Promise<Array<SentMark | null>> {
+    if (!this.marks || ids.length === 0) return ids.map(() => null);
+    const values = await this.marks.mget(ids.map((id) => sentMarkKey(this.options.prefix, id)));
+    return values.map((value) => (value ? parseSentMark(value) : null));
+  }
+
+  override forgetSent(ids: string[]): void {
+    if (ids.length === 0) return;
+    this.marks?.del(ids.map((id) => sentMarkKey(this.options.prefix, id))).catch(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -124,6 +163,13 @@ export class BullmqNotificationQueue extends NotificationQueue {
       // Running jobs finish first; with Redis unreachable there is nothing to wait for (and BullMQ would wait for it forever).
       await worker.worker.close(worker.client.status !== 'ready');
       worker.client.disconnect();
+    }
+    const marks = this.marks;
+    this.marks = undefined;
+    if (marks) {
+      // The last marks and deletions go out before the connection closes (QUIT is answered after them).
+      if (marks.status === 'ready') await withTimeout(marks.quit(), 2000, 'QUIT timed out').catch(() => undefined);
+      marks.disconnect();
     }
     const producer = this.producer;
     this.producer = undefined;
@@ -182,6 +228,16 @@ export function redisOptions({ blocking }: { blocking: boolean }): RedisOptions 
     keepAlive: 10_000,
     noDelay: true,
   };
+}
+
+function parseSentMark(value: string): SentMark | null {
+  try {
+    const mark = JSON.parse(value) as Partial<SentMark>;
+    return { providerMessageId: mark.providerMessageId ?? null, providerId: mark.providerId ?? null, attempts: Number(mark.attempts) || 1 };
+  } catch {
+    // Not ours (written by hand?): still a sign that the message went out.
+    return { providerMessageId: null, providerId: null, attempts: 1 };
+  }
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

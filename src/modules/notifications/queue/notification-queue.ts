@@ -1,4 +1,4 @@
-import { DeliveryOutcome } from '../delivery/notification-delivery';
+import type { DeliveryOutcome } from '../delivery/notification-delivery';
 
 /** A job: deliver the outbox row with this id. The row id is the job id. */
 export interface NotificationJob {
@@ -7,6 +7,14 @@ export interface NotificationJob {
 }
 
 export type NotificationJobHandler = (id: string) => Promise<DeliveryOutcome>;
+
+/** What a worker records the moment a provider accepted a row's message (see NotificationQueue.noteSent). */
+export interface SentMark {
+  providerMessageId: string | null;
+  providerId: string | null;
+  /** The row's attempts, counting the one that sent it. */
+  attempts: number;
+}
 
 /**
  * The queue between the outbox relay and the delivery workers (STYLE.md §4).
@@ -30,4 +38,25 @@ export abstract class NotificationQueue {
 
   /** Stops taking jobs, waits for the running ones, and closes connections. */
   abstract close(): Promise<void>;
+
+  /**
+   * Notes that the provider accepted the row's message, right away (called
+   * in the same tick as the provider's answer; it does not wait for an
+   * answer): a job that runs again before the row was recorded sent (its
+   * worker died in between) finds the mark and sends nothing. `keepForMs`
+   * bounds how long the mark is kept if `forgetSent` never comes.
+   *
+   * The in-process queue keeps nothing: its jobs run again only in another
+   * process (after this one died), and the row is recorded sent before its
+   * job ends.
+   */
+  noteSent(_id: string, _mark: SentMark, _keepForMs: number): void {}
+
+  /** The marks of these rows, in order (null where none). */
+  async findSent(ids: string[]): Promise<Array<SentMark | null>> {
+    return ids.map(() => null);
+  }
+
+  /** The rows are recorded sent in the database: their marks are no longer needed. Does not wait. */
+  forgetSent(_ids: string[]): void {}
 }

@@ -1,0 +1,39 @@
+/**
+ * Lets provider requests (Twilio, the HTTP provider, SMTP) run `limit` at a
+ * time, in the order they asked; delivery uses one per process, and its turn
+ * lasts until the acceptance is noted (the "sent" mark) and recorded (the
+ * row). Why: a provider may accept a request whose sender was killed (it got
+ * the whole request; the answer is never read), and only the provider could
+ * tell; so a killed worker re-sends what it had in flight or had not yet
+ * recorded. With many requests in flight, a kill re-sent dozens of codes
+ * (`npm run chaos`: up to 24 per kill with the mark alone, at 50 concurrent
+ * jobs); one at a time, at most one. ZITADEL's notification worker
+ * (Notifications.Workers: 1) also sends one at a time. The rest of a job
+ * (reading its row, the provider, its mark) still runs alongside the others,
+ * NOTIFICATION_CONCURRENCY of them.
+ */
+export class SendGate {
+  private readonly waiting: Array<() => void> = [];
+  private running = 0;
+
+  constructor(private readonly limit = 1) {}
+
+  /** Runs `request` when its turn comes; the next one starts once it settled. */
+  async run<T>(request: () => Promise<T>): Promise<T> {
+    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await request();
+    } finally {
+      const next = this.waiting.shift();
+      // The slot passes straight to the next request; only without one is it freed.
+      if (next) next();
+      else this.running--;
+    }
+  }
+
+  /** Requests waiting for their turn (not counting the ones running). */
+  get queued(): number {
+    return this.waiting.length;
+  }
+}
