@@ -289,3 +289,33 @@ describe('Notification delivery through BullMQ (Twilio, HTTP provider, SMTP)', (
     });
   });
 });
+
+describe('NOTIFICATION_SEND_CONCURRENCY', () => {
+  let t: TestApp;
+  let twilio: TwilioStandIn;
+
+  beforeAll(async () => {
+    twilio = await new TwilioStandIn().start();
+    t = await TestApp.start({ REDIS_URL: testRedisUrl(), TWILIO_BASE_URL: twilio.url, NOTIFICATION_SEND_CONCURRENCY: '3' });
+    await activeTwilioProvider(t, await t.issuer.owner(), { sid: 'AC33334444', token: 'auth-token', senderNumber: '+41790000003' });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await twilio?.stop();
+  });
+
+  it('opens that many Twilio requests at once, and no more', async () => {
+    twilio.reply({ hold: true }, { hold: true }, { hold: true });
+    const phones = [uniquePhone(), uniquePhone(), uniquePhone(), uniquePhone()];
+    const ids: string[] = [];
+    for (const recipient of phones) ids.push(await enqueueCode(t, { recipient }));
+    const ours = () => twilio.messageRequests().filter((r) => phones.includes(r.form.To));
+    await eventually(() => ours().length >= 3);
+    await sleep(700); // time for a fourth request to start, if it could
+    expect(ours()).toHaveLength(3);
+
+    twilio.releaseHeld();
+    for (const id of ids) await eventually(async () => (await outboxRow(t, id)).state === 'sent');
+    expect(ours()).toHaveLength(4);
+  });
+});

@@ -41,8 +41,15 @@ export interface SmtpConfig {
 export interface NotificationConfig {
   /** NOTIFICATION_WORKERS: false makes an API-only process (the outbox relay still runs). */
   workers: boolean;
-  /** NOTIFICATION_CONCURRENCY: jobs one process sends at the same time. */
+  /** NOTIFICATION_CONCURRENCY: jobs one process works on at the same time. */
   concurrency: number;
+  /**
+   * NOTIFICATION_SEND_CONCURRENCY: provider requests one process has open at
+   * the same time (SendGate). 1 bounds what a killed worker re-sends to one
+   * message; more sends faster against a slow provider, and a kill may then
+   * re-send up to this many.
+   */
+  sendConcurrency: number;
   /** NOTIFICATION_RETRY_BASE_MS: first retry delay; doubles per attempt, with jitter. */
   retryBaseMs: number;
   /** NOTIFICATION_RELAY_INTERVAL_MS: how often the outbox relay polls. */
@@ -207,6 +214,7 @@ function loadNotificationConfig(read: (name: string) => string | undefined): Not
   return {
     workers: workers === 'true',
     concurrency: int('NOTIFICATION_CONCURRENCY', 50, 1, 1000),
+    sendConcurrency: int('NOTIFICATION_SEND_CONCURRENCY', 1, 1, 1000),
     retryBaseMs: int('NOTIFICATION_RETRY_BASE_MS', 1000, 1, 600_000),
     relayIntervalMs: int('NOTIFICATION_RELAY_INTERVAL_MS', 200, 10, 60_000),
     lockMs: int('NOTIFICATION_LOCK_MS', 30_000, 1000, 600_000),

@@ -52,8 +52,8 @@ export class NotificationDelivery {
   private readonly logger = new Logger('NotificationDelivery');
   /** Concurrent jobs read their rows with one query and record their deliveries with one statement. */
   private readonly rows = new TickBatcher((ids: string[]) => this.notifications.findMany(this.unitOfWork.reader, ids));
-  /** One provider request at a time in this process (see SendGate); the rest of a job runs alongside the others. */
-  private readonly gate = new SendGate(1);
+  /** NOTIFICATION_SEND_CONCURRENCY provider requests at a time in this process, one by default (see SendGate); the rest of a job runs alongside the others. */
+  private readonly gate: SendGate;
   /** …and look up their "sent" marks with one query, at the same time as the rows. */
   private readonly marks = new TickBatcher((ids: string[]) => this.queue.findSent(ids));
   private readonly sentRecords = new TickBatcher(async (sent: SentRecord[]) => {
@@ -73,7 +73,9 @@ export class NotificationDelivery {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     // A worker process without the HTTP side has no /metrics to feed.
     @Optional() private readonly metrics?: MetricsService,
-  ) {}
+  ) {
+    this.gate = new SendGate(config.notifications.sendConcurrency);
+  }
 
   async deliver(id: string): Promise<DeliveryOutcome> {
     const [row, mark] = await Promise.all([this.rows.call(id), this.marks.call(id)]);
