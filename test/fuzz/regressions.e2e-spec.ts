@@ -47,6 +47,20 @@ describe('fuzz findings', () => {
     expect(grpcProblem({ code: error.code, details: error.details, statusDetails: details as Buffer })).toBeUndefined();
   });
 
+  // The schema compiler cut ajv's message at 300 UTF-16 units, between the halves of an emoji: grpc-js threw
+  // URIError encoding that message into grpc-message, out of the call (npm run fuzz, 1,000 cases per RPC).
+  it('an error message cut inside an emoji still makes a proper INVALID_ARGUMENT over gRPC', async () => {
+    // ajv: 'strict mode: unknown keyword: "<keyword>"', the keyword from index 31: the emoji straddles unit 300.
+    const keyword = `${'k'.repeat(300 - 31 - 1)}🙂`;
+    const schema = zitadelApi().registry.getMessage('zitadel.resources.userschema.v3alpha.CreateUserSchemaRequest')!;
+    const bytes = toBinary(schema, create(schema, { userSchema: { type: 'emoji-cut', dataType: { case: 'schema', value: { [keyword]: 1 } } } } as never));
+    const error = await call('/zitadel.resources.userschema.v3alpha.ZITADELUserSchemas/CreateUserSchema', [...bytes], owner);
+    expect(error.code).toBe(3);
+    expect(() => encodeURI(error.details)).not.toThrow();
+    const [details] = error.metadata.get('grpc-status-details-bin');
+    expect(grpcProblem({ code: error.code, details: error.details, statusDetails: details as Buffer })).toBeUndefined();
+  });
+
   // protobuf-es cannot write these as JSON; the handler's protojson conversion threw and the filter made it INTERNAL.
   it.each([
     ['nanos against the sign of seconds', { seconds: 1n, nanos: -1 }],

@@ -1,4 +1,5 @@
 import { BinaryWriter } from '@bufbuild/protobuf/wire';
+import { wellFormedText } from '../text/truncate';
 import { Metadata } from '@grpc/grpc-js';
 import { ZitadelError } from './zitadel-error';
 
@@ -45,7 +46,8 @@ export class GrpcStatusError extends Error {
     super(error.message);
     this.name = 'GrpcStatusError';
     this.code = error.code;
-    this.details = error.message;
+    // grpc-js URI-encodes the message into a header: a lone surrogate would make it throw.
+    this.details = wellFormedText(error.message);
     this.metadata = new Metadata();
     this.metadata.set(STATUS_DETAILS_HEADER, Buffer.from(encodeStatus(error)));
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { truncateText } from '../../common/text/truncate';
 import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 import type { DataValidateFunction } from 'ajv/dist/types';
 import addFormats from 'ajv-formats';
@@ -131,7 +132,7 @@ class Isolated {
       if ((validate as { $async?: boolean }).$async) throw new Error('"$async" schemas are not supported');
       return validate;
     } catch (error) {
-      throw invalidSchema(String((error as Error)?.message ?? error).slice(0, 300));
+      throw invalidSchema(truncateText(String((error as Error)?.message ?? error), 300));
     } finally {
       this.ajv.removeSchema(copy);
       for (const ref of Object.keys(this.ajv.refs)) if (!this.baseRefs.has(ref)) delete this.ajv.refs[ref];

@@ -1,3 +1,5 @@
+import { truncateText } from '../../../common/text/truncate';
+
 /**
  * Why a delivery attempt failed, and whether trying again can help.
  * transient: the provider or the network may recover (HTTP 429 and 5xx,
@@ -111,5 +113,5 @@ function httpStatusKind(status: number): FailureKind {
 }
 
 function truncate(text: string): string {
-  return text.length > 500 ? `${text.slice(0, 497)}...` : text;
+  return truncateText(text, 500, '...');
 }
