@@ -25,6 +25,11 @@ export function placeholders(count: number): string {
   return Array.from({ length: count }, () => '?').join(', ');
 }
 
+/** ` FOR UPDATE` on MySQL; nothing on SQLite, which runs one writer at a time. */
+export function forUpdate(em: EntityManager): string {
+  return supportsRowLocks(em) ? ' FOR UPDATE' : '';
+}
+
 /** ` FOR UPDATE SKIP LOCKED` on MySQL; nothing on SQLite, which runs one writer at a time. */
 export function forUpdateSkipLocked(em: EntityManager): string {
   return supportsRowLocks(em) ? ' FOR UPDATE SKIP LOCKED' : '';

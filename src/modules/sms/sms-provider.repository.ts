@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { supportsRowLocks, writeLock } from '../../common/persistence/dialect';
-import { readSqlDate, selectRows, sqlDate } from '../../common/persistence/raw-sql';
+import { writeLock } from '../../common/persistence/dialect';
+import { forUpdate, readSqlDate, selectRows, sqlDate } from '../../common/persistence/raw-sql';
 import { SmsProviderEntity, SmsProviderKind, SmsProviderState } from './sms-provider.entity';
 
 /** A provider row as both drivers return it. */
@@ -66,7 +66,7 @@ export class SmsProviderRepository {
   async findForUpdate(em: EntityManager, instanceId: string, id: string): Promise<SmsProviderEntity | null> {
     const [row] = await selectRows<ProviderRow>(
       em,
-      `SELECT ${PROVIDER_COLUMNS} FROM sms_providers WHERE instance_id = ? AND id = ?${supportsRowLocks(em) ? ' FOR UPDATE' : ''}`,
+      `SELECT ${PROVIDER_COLUMNS} FROM sms_providers WHERE instance_id = ? AND id = ?${forUpdate(em)}`,
       [instanceId, id],
     );
     return row ? toEntity(row) : null;

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { supportsRowLocks } from '../../common/persistence/dialect';
-import { readSqlDate, selectRows, sqlDate } from '../../common/persistence/raw-sql';
+import { forUpdate, readSqlDate, selectRows, sqlDate } from '../../common/persistence/raw-sql';
 import { SqlFilterBuilder } from '../../common/persistence/sql-filter';
 import { UserFieldName, UserSearchFilter } from './dto/user-requests.dto';
 import { UserSchemaEntity, UserSchemaState } from './user-schema.entity';
@@ -111,7 +110,8 @@ export class UserRepository {
 
   /** Loads and row-locks a user for a change (SELECT … FOR UPDATE); tombstones included. */
   async findForUpdate(em: EntityManager, instanceId: string, id: string): Promise<UserEntity | null> {
-    return (await this.findForUpdateWithSchema(em, instanceId, id))?.user ?? null;
+    const [row] = await selectRows<UserRow>(em, `SELECT ${USER_COLUMNS} FROM users u WHERE u.instance_id = ? AND u.id = ?${forUpdate(em)}`, [instanceId, id]);
+    return row ? toEntity(row) : null;
   }
 
   /**
@@ -125,7 +125,7 @@ export class UserRepository {
       em,
       `SELECT ${USER_COLUMNS},
          (SELECT s.revision FROM user_schemas s WHERE s.instance_id = u.instance_id AND s.id = u.schema_id AND s.state <> ?) AS current_schema_revision
-       FROM users u WHERE u.instance_id = ? AND u.id = ?${supportsRowLocks(em) ? ' FOR UPDATE' : ''}`,
+       FROM users u WHERE u.instance_id = ? AND u.id = ?${forUpdate(em)}`,
       [UserSchemaState.DELETED, instanceId, id],
     );
     if (!row) return null;
