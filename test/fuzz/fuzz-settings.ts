@@ -10,6 +10,23 @@ export const FUZZ_BATCH = positive('FUZZ_BATCH', FUZZ_RUNS > 1000 ? 25 : 10);
 
 export const FUZZ_SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined;
 
+/** FUZZ_ONLY=PatchUser,SearchUsers fuzzes only the named operations (REST operationId or RPC name): for replaying a seed. */
+const FUZZ_ONLY = process.env.FUZZ_ONLY ? new Set(process.env.FUZZ_ONLY.split(',').map((name) => name.trim())) : undefined;
+
+export function fuzzes(operation: string): boolean {
+  return !FUZZ_ONLY || FUZZ_ONLY.has(operation);
+}
+
+/** Adds how long `work` took to a tally (FUZZ_VERBOSE tells time spent on the server's answers from time spent generating cases). */
+export async function timed<T>(work: Promise<T>, add: (ms: number) => void): Promise<T> {
+  const started = Date.now();
+  try {
+    return await work;
+  } finally {
+    add(Date.now() - started);
+  }
+}
+
 /**
  * fast-check parameters for one endpoint: FUZZ_RUNS cases in batches of
  * FUZZ_BATCH. No shrinking: a failing batch already names each broken case,

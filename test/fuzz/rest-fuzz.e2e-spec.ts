@@ -3,7 +3,7 @@ import { TestApp } from '../support/test-app';
 import { anyJson, nastyString, pathId, segment, toJsonText, urlString } from './arbitraries';
 import { brief, Outcome, runBatch } from './batch';
 import { AuthKind, authKinds, Fixtures, seed, startFuzzApp } from './fuzz-fixtures';
-import { FUZZ_BATCH, FUZZ_RUNS, failureSummary, runsFor, timeoutFor } from './fuzz-settings';
+import { FUZZ_BATCH, FUZZ_RUNS, failureSummary, fuzzes, runsFor, timed, timeoutFor } from './fuzz-settings';
 import { restProblem } from './response-checks';
 import { RestEndpoint, bodyFor, restEndpoints } from './rest-endpoints';
 import { legitimateChangesOfRefused, StoredState } from './stored-state';
@@ -158,19 +158,20 @@ describe('REST fuzzing: malformed requests to every endpoint of the OpenAPI docu
   it(`throws ${FUZZ_RUNS} malformed requests (${FUZZ_BATCH} at a time) at each endpoint: no 5xx, ZITADEL's error shape, refused requests change nothing`, async () => {
     // One endpoint's failure does not hide another's: all are reported together.
     const failures: string[] = [];
-    for (const endpoint of endpoints) {
+    for (const endpoint of endpoints.filter((e) => fuzzes(e.operationId))) {
+      let sending = 0;
       const fixtures = await seed(t);
       const started = Date.now();
       const ignore = legitimateChangesOfRefused(endpoint.operationId);
       await fc
         .assert(
           fc.asyncProperty(fc.array(restCases(endpoint, fixtures), { minLength: FUZZ_BATCH, maxLength: FUZZ_BATCH }), (cases) =>
-            runBatch(t, state, ignore, cases, (fuzzCase) => send(t, endpoint, fixtures, fuzzCase), brief),
+            timed(runBatch(t, state, ignore, cases, (fuzzCase) => send(t, endpoint, fixtures, fuzzCase), brief), (ms) => (sending += ms)),
           ),
           runsFor(),
         )
         .catch((error: Error) => failures.push(failureSummary(endpoint.operationId, error)));
-      if (process.env.FUZZ_VERBOSE) process.stderr.write(`${endpoint.operationId}: ${Date.now() - started} ms\n`);
+      if (process.env.FUZZ_VERBOSE) process.stderr.write(`${endpoint.operationId}: ${Date.now() - started} ms, ${sending} ms of it sending and checking\n`);
     }
     expect(failures).toEqual([]);
     // Still serving after all that.
