@@ -29,7 +29,7 @@ export async function runBatch<C>(
   if (problems.length > 0) throw new Error(problems.join('\n'));
   const after = await state.read(t, ignore);
   if (outcomes.every((outcome) => outcome.refused)) {
-    if (after !== before) throw new Error(`refused requests changed stored data:\n${difference(before, after)}\n  batch: ${cases.map(describe).join('\n    ')}`);
+    if (after !== before) throw new Error(`refused requests changed stored data:\n${await state.changes(t, before, after, ignore)}\n  batch: ${cases.map(describe).join('\n    ')}`);
     return;
   }
   for (const [i, outcome] of outcomes.entries()) {
@@ -39,16 +39,8 @@ export async function runBatch<C>(
     if (again.problem) throw new Error(`${again.problem}\n    for ${describe(cases[i])}`);
     if (!again.refused) continue;
     const afterAlone = await state.read(t, ignore);
-    if (afterAlone !== alone) throw new Error(`a refused request changed stored data:\n${difference(alone, afterAlone)}\n    for ${describe(cases[i])}`);
+    if (afterAlone !== alone) throw new Error(`a refused request changed stored data:\n${await state.changes(t, alone, afterAlone, ignore)}\n    for ${describe(cases[i])}`);
   }
-}
-
-/** The first table whose rows differ, shortened. */
-function difference(before: string, after: string): string {
-  const a = before.split('\n');
-  const b = after.split('\n');
-  const i = a.findIndex((line, index) => line !== b[index]);
-  return `  before: ${a[i]?.slice(0, 600)}\n  after:  ${b[i]?.slice(0, 600)}`;
 }
 
 /** A case as one readable line (long values cut). */

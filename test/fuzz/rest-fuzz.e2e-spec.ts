@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { createConnection } from 'mysql2/promise';
+import { testDatabaseServer } from '../support/environment';
 import { TestApp } from '../support/test-app';
 import { anyJson, nastyString, pathId, segment, toJsonText, urlString } from './arbitraries';
 import { brief, Outcome, runBatch } from './batch';
@@ -133,25 +135,48 @@ describe('REST fuzzing: malformed requests to every endpoint of the OpenAPI docu
     expect(state.tables).toEqual(expect.arrayContaining(['users', 'user_schemas', 'verification_codes', 'notification_outbox', 'change_log', 'sms_providers']));
   });
 
-  it('notices a new row, a changed column and a removed row in the stored state, and skips only the columns it is told to', async () => {
-    const probe = "aggregate_type = 'probe'";
+  it('notices a new row, a changed column and a removed row, skips only the columns it is told to, and not a write rolled back', async () => {
+    const verifyMayChange = legitimateChangesOfRefused('VerifyContactEmail');
+    const probe = "user_id = 'probe'";
     try {
-      const original = await state.read(t);
-      await t.query("INSERT INTO change_log (aggregate_type, aggregate_id, sequence, event_type, resource_owner, editor, created_at) VALUES ('probe', 'probe', 1, 'probe', 'o', 'e', NOW(3))");
+      const before = await state.read(t);
+      const beforeIgnoring = await state.read(t, verifyMayChange);
+      await t.query("INSERT INTO verification_codes (user_id, channel, code_hash, expires_at, failed_attempts, created_at) VALUES ('probe', 'email', 'h', NOW(3), 0, NOW(3))");
       const withRow = await state.read(t);
-      expect(withRow).not.toBe(original);
+      expect(withRow).not.toBe(before);
+      const withRowIgnoring = await state.read(t, verifyMayChange);
+      expect(withRowIgnoring).not.toBe(beforeIgnoring);
+      expect(await state.changes(t, before, withRow)).toBe('  verification_codes: 1 insert');
 
-      const ignoringEditor = await state.read(t, ['change_log.editor']);
-      await t.query(`UPDATE change_log SET editor = 'f' WHERE ${probe}`);
-      expect(await state.read(t)).not.toBe(withRow);
-      expect(await state.read(t, ['change_log.editor'])).toBe(ignoringEditor);
-      await t.query(`UPDATE change_log SET event_type = 'other' WHERE ${probe}`);
-      expect(await state.read(t, ['change_log.editor'])).not.toBe(ignoringEditor);
+      // A wrong code counts an attempt: a change, except for a refused verify.
+      await t.query(`UPDATE verification_codes SET failed_attempts = 1, code_hash = NULL WHERE ${probe}`);
+      const counted = await state.read(t);
+      expect(counted).not.toBe(withRow);
+      expect(await state.read(t, verifyMayChange)).toBe(withRowIgnoring);
+      // Writing the values a row already has changes nothing.
+      await t.query(`UPDATE verification_codes SET failed_attempts = 1 WHERE ${probe}`);
+      expect(await state.read(t)).toBe(counted);
+      await t.query(`UPDATE verification_codes SET generator = 'other' WHERE ${probe}`);
+      expect(await state.read(t, verifyMayChange)).not.toBe(withRowIgnoring);
 
-      await t.query(`DELETE FROM change_log WHERE ${probe}`);
-      expect(await state.read(t)).toBe(original);
+      // A write rolled back was never made.
+      const beforeRollback = await state.read(t);
+      const connection = await createConnection({ ...testDatabaseServer(), database: t.database });
+      try {
+        await connection.query('START TRANSACTION');
+        await connection.query(`UPDATE verification_codes SET generator = 'rolled back' WHERE ${probe}`);
+        await connection.query('ROLLBACK');
+      } finally {
+        await connection.end();
+      }
+      expect(await state.read(t)).toBe(beforeRollback);
+
+      await t.query(`DELETE FROM verification_codes WHERE ${probe}`);
+      const removed = await state.read(t);
+      expect(await state.changes(t, beforeRollback, removed)).toBe('  verification_codes: 1 delete');
+      await expect(state.read(t, ['users.data'])).rejects.toThrow(/not declared/);
     } finally {
-      await t.query(`DELETE FROM change_log WHERE ${probe}`);
+      await t.query(`DELETE FROM verification_codes WHERE ${probe}`);
     }
   });
 
