@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { Redis } from 'ioredis';
 import { TestIssuer } from '../test/support/test-issuer';
-import { bareEnv, freePort } from '../test/support/built-server';
+import { bareEnv, freePort, startFlags } from '../test/support/built-server';
 import { testDatabaseServer, testDatabaseUrl, testRedisUrl } from '../test/support/environment';
 import { LoadDriver } from './lib/driver-client';
 import { LoadResult, Target, percentiles } from './lib/jobs';
@@ -29,16 +29,19 @@ interface Options {
   instances: number;
   /** Directory for `node --cpu-prof` profiles of service #1 (written when it stops). */
   cpuProf?: string;
+  /** Node flags of the service processes: those of `npm start` unless `--node-flags "..."` says otherwise. */
+  nodeFlags: string[];
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { quick: false, instances: 1 };
+  const options: Options = { quick: false, instances: 1, nodeFlags: startFlags() };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--quick') options.quick = true;
     else if (argv[i] === '--instances') options.instances = Number(argv[++i]);
     else if (argv[i].startsWith('--instances=')) options.instances = Number(argv[i].split('=')[1]);
     else if (argv[i] === '--cpu-prof') options.cpuProf = join(ROOT, 'bench', 'results', 'profiles');
-    else throw new Error(`unknown argument ${argv[i]} (use --quick, --instances N, --cpu-prof)`);
+    else if (argv[i] === '--node-flags') options.nodeFlags = (argv[++i] ?? '').split(/\s+/).filter(Boolean);
+    else throw new Error(`unknown argument ${argv[i]} (use --quick, --instances N, --cpu-prof, --node-flags "FLAGS")`);
   }
   if (!Number.isInteger(options.instances) || options.instances < 1 || options.instances > 8) throw new Error('--instances must be 1 to 8');
   return options;
@@ -129,7 +132,7 @@ async function startService(index: number, twilioUrl: string, freshDatabase: boo
     NODE_ENV: 'production',
   });
   const started = Date.now();
-  const nodeArgs = options.cpuProf && index === 1 ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProf}`] : [];
+  const nodeArgs = [...options.nodeFlags, ...(options.cpuProf && index === 1 ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProf}`] : [])];
   const child = startChild(`service #${index}`, [...nodeArgs, 'dist/src/main.js'], env, join(logDir, `${database}-service-${index}.log`));
   services.push(child);
   const origin = `http://127.0.0.1:${httpPort}`;
@@ -327,7 +330,7 @@ async function main(): Promise<void> {
     const service = await closed(first.origin, first.child.process.pid!, method, paths, body);
     log(`${name}: baseline`);
     const base = await closed(baselineOrigin, baseline!.process.pid!, method, paths, body);
-    log(`${name}: service ${service.requestsPerSec} req/s, baseline ${base.requestsPerSec} req/s`);
+    log(`${name}: service ${service.requestsPerSec} req/s, baseline ${base.requestsPerSec} req/s; ${await memory(first)}`);
     scenarios.push({ name, service, baseline: base });
     return { service, base };
   };
@@ -347,6 +350,7 @@ async function main(): Promise<void> {
     warmupSec: S.warmupSec,
     durationSec: S.durationSec,
   });
+  log(`GetUser over native gRPC: ${grpc.requestsPerSec} req/s; ${await memory(first)}`);
   scenarios.push({ name: 'GetUser, native gRPC (@zitadel/node client)', service: grpc, baseline: null, note: grpc.unimplemented ? 'not implemented by this build: UNIMPLEMENTED' : undefined });
   if (grpc.unimplemented) {
     log('GetUser over gRPC is not implemented by this build; measuring GetSMSProvider over gRPC instead');
@@ -376,12 +380,13 @@ async function main(): Promise<void> {
   log(`PATCH open loop at half saturation: service ${halfService}/s`);
   const halfSaturationService = await open(first.origin, halfService);
   log(`PATCH open loop at half saturation: baseline ${halfBaseline}/s`);
+  log(`half saturation: ${await memory(first)}`);
   const halfSaturationBaseline = await open(baselineOrigin, halfBaseline);
   // The baseline is done; it should not take CPU from the queue runs.
   await stopChild(baseline!);
 
   const queue: QueueRun[] = [await queueBurst([first], token, userIds, '1')];
-  log(`queue: ${queue[0].codesPerSec} codes/s, p99 ${queue[0].latencyMs.p99} ms`);
+  log(`queue: ${queue[0].codesPerSec} codes/s, p99 ${queue[0].latencyMs.p99} ms; ${await memory(first)}`);
   const peakRss: Array<number | undefined> = [peakRssMb(first.child.process.pid!)];
   const startUp: StartUp[] = [first.startUp];
 
@@ -405,7 +410,7 @@ async function main(): Promise<void> {
     quick: options.quick,
     ...(options.cpuProf ? { profiled: true } : {}),
     machine: { cpus: cpus().length, node: process.versions.node, database: await databaseVersion() },
-    settings: { ...S, instances: options.instances, burstWarmup: BURST_WARMUP, pool: 20, logLevel: 'info (default)' },
+    settings: { ...S, instances: options.instances, burstWarmup: BURST_WARMUP, pool: 20, logLevel: 'info (default)', nodeFlags: options.nodeFlags.join(' ') },
     scenarios,
     halfSaturation: { service: halfSaturationService, baseline: halfSaturationBaseline },
     queue,
@@ -420,6 +425,23 @@ async function main(): Promise<void> {
   if (!options.quick && !options.cpuProf) log(updateReadme(markdown) ? 'README.md table updated' : 'README.md has no bench markers; table not written there');
   log(`results: ${files.join(', ')}; took ${Math.round((Date.now() - began) / 1000)} s`);
   for (const run of queue) if (run.refusedSample) log(`queue: a refused PATCH: ${run.refusedSample}`);
+}
+
+/**
+ * Where the service's memory goes, logged after each scenario: its RSS
+ * high-water mark so far, and from its own /metrics the RSS now, the V8 heap
+ * (used of reserved) and memory outside it (Buffers and native objects).
+ */
+async function memory(service: Service): Promise<string> {
+  const text = await fetch(`${service.origin}/metrics`).then((response) => response.text(), () => '');
+  const mb = (name: string) => {
+    const value = new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1];
+    return value === undefined ? '?' : String(Math.round(Number(value) / 1e6));
+  };
+  return (
+    `service #1 peak RSS so far ${peakRssMb(service.child.process.pid!) ?? '?'} MB; now RSS ${mb('process_resident_memory_bytes')} MB, ` +
+    `V8 heap ${mb('nodejs_heap_size_used_bytes')} of ${mb('nodejs_heap_size_total_bytes')} MB, external ${mb('nodejs_external_memory_bytes')} MB`
+  );
 }
 
 function round2(value: number): number {

@@ -127,7 +127,8 @@ export function toMarkdown(report: BenchReport): string {
   }
   lines.push('');
   lines.push(
-    `Peak RSS (VmHWM) of the service under load: ${report.peakRssMb.map((mb, i) => `#${i + 1} ${mb ?? '?'} MB`).join(', ')}. ` +
+    `Peak RSS (VmHWM) of the service under load: ${report.peakRssMb.map((mb, i) => `#${i + 1} ${mb ?? '?'} MB`).join(', ')} ` +
+      `(node flags: ${report.settings.nodeFlags ? `\`${report.settings.nodeFlags}\`` : 'none'}). ` +
       `Start-up (spawn → /healthz 200 / → /readyz 200): ${report.startUp
         .map((s) => `#${s.instance} ${s.healthzMs} ms / ${s.readyzMs} ms${s.freshDatabase ? ' (fresh database, migrations included)' : ''}`)
         .join('; ')}.`,

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../test/support/built-server';
+import { PROJECT_ROOT, startFlags } from '../../test/support/built-server';
 import { ALREADY_SENT } from '../../src/modules/notifications/delivery/notification-delivery';
 
 /** Lines a worker printed last, kept for the failure report (its logs are JSON lines at LOG_LEVEL). */
@@ -65,7 +65,7 @@ export class WorkerFleet {
   start(index: number): void {
     const slot = this.slots[index];
     if (slot.child && slot.child.exitCode === null && slot.child.signalCode === null) return;
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist/src/worker.js')], { cwd: this.cwd, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...startFlags(), join(PROJECT_ROOT, 'dist/src/worker.js')], { cwd: this.cwd, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let pending = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       pending += chunk.toString('utf8');

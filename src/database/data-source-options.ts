@@ -74,6 +74,10 @@ export function dataSourceOptions(database: DatabaseConfig, extra: { poolSize?: 
     synchronize: false,
     logging: false,
     poolSize: extra.poolSize ?? 20,
-    extra: { connectionLimit: extra.poolSize ?? 20, enableKeepAlive: true },
+    // Nothing here prepares statements (TypeORM and the hand-written SQL send
+    // text queries), yet mysql2 allocates each connection's prepared-statement
+    // cache at its full size: 16,000 entries by default, half a megabyte of
+    // heap per pooled connection, a tenth of the idle heap with 20.
+    extra: { connectionLimit: extra.poolSize ?? 20, enableKeepAlive: true, maxPreparedStatements: 16 },
   };
 }

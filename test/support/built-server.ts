@@ -1,8 +1,21 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 export const PROJECT_ROOT = join(__dirname, '..', '..');
+
+/**
+ * The node flags `npm start` gives the service (package.json's "start" is the
+ * one place they are written), so that tests, the benchmark and the chaos run
+ * start the API and its worker processes as operators do.
+ */
+export function startFlags(): string[] {
+  const start: string = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')).scripts.start;
+  const words = start.trim().split(/\s+/);
+  if (words[0] !== 'node' || words[words.length - 1] !== 'dist/src/main.js') throw new Error(`package.json "start" is not "node [flags] dist/src/main.js": ${start}`);
+  return words.slice(1, -1);
+}
 
 /** A clean environment: nothing of the developer's or CI's configuration leaks in. */
 export function bareEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -19,7 +32,7 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * `node dist/src/main.js` (what `npm start` runs after building), in a working
+ * `node [flags] dist/src/main.js` (what `npm start` runs after building), in a working
  * directory and environment of the test's choosing. Its stdout is JSON lines.
  */
 export class BuiltServer {
@@ -31,7 +44,7 @@ export class BuiltServer {
   private readonly waiters: Array<{ test: (line: Record<string, any>) => boolean; resolve: (line: Record<string, any>) => void }> = [];
 
   private constructor(cwd: string, env: NodeJS.ProcessEnv) {
-    this.process = spawn(process.execPath, [join(PROJECT_ROOT, 'dist/src/main.js')], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.process = spawn(process.execPath, [...startFlags(), join(PROJECT_ROOT, 'dist/src/main.js')], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let pending = '';
     this.process.stdout!.on('data', (chunk: Buffer) => {
       pending += chunk.toString('utf8');
