@@ -168,13 +168,12 @@ export class SmsProvidersService {
   async activate(caller: Principal, input: unknown): Promise<DetailsResponse> {
     const request = validateRequest(ActivateSMSProviderRequest, input);
     return this.unitOfWork.run(async (em) => {
-      const all = await this.providers.lockAll(em, this.instance.instanceId);
-      const provider = all.find((p) => p.id === request.id);
+      const { provider, active } = await this.providers.lockForActivation(em, this.instance.instanceId, request.id);
       if (!provider) throw notFound('COMMAND-9ULtp9PH5E', 'SMS configuration not found');
       if (provider.state === SmsProviderState.ACTIVE) {
         throw failedPrecondition('COMMAND-B25GFeIvRi', 'SMS configuration is already active');
       }
-      for (const other of all.filter((p) => p.state === SmsProviderState.ACTIVE)) {
+      for (const other of active) {
         other.state = SmsProviderState.INACTIVE;
         await this.record(em, other, caller, {
           aggregateType: AGGREGATE,
