@@ -175,6 +175,8 @@ describe('REST fuzzing: malformed requests to every endpoint of the OpenAPI docu
       const removed = await state.read(t);
       expect(await state.changes(t, beforeRollback, removed)).toBe('  verification_codes: 1 delete');
       await expect(state.read(t, ['users.data'])).rejects.toThrow(/not declared/);
+      // Reading the state is an index lookup, however long the log has grown.
+      expect(await state.plan(t)).toBe('Select tables optimized away');
     } finally {
       await t.query(`DELETE FROM verification_codes WHERE ${probe}`);
     }
