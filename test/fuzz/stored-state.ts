@@ -112,11 +112,25 @@ function quote(text: string): string {
 
 /**
  * The outbox's delivery columns belong to the relay, which updates them in
- * the background (state, attempts, errors, timestamps of sending); what a
- * request wrote is the rest of the row.
+ * the background (state, attempts, errors, timestamps of sending) and wipes
+ * the encrypted code once the row is sent, failed or expired (minutes into a
+ * long run, under any request); what a request wrote is the rest of the row.
  */
 const OWNED_BY_BACKGROUND: Record<string, readonly string[]> = {
-  notification_outbox: ['state', 'attempts', 'last_error', 'provider_message_id', 'provider_id', 'updated_at', 'sent_at', 'next_attempt_at', 'locked_until', 'queued_at'],
+  notification_outbox: [
+    'state',
+    'attempts',
+    'last_error',
+    'provider_message_id',
+    'provider_id',
+    'updated_at',
+    'sent_at',
+    'next_attempt_at',
+    'locked_until',
+    'queued_at',
+    'code_ciphertext',
+    'code_key_id',
+  ],
 };
 
 /**
