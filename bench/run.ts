@@ -18,6 +18,7 @@ import { Redis } from 'ioredis';
 import { TestIssuer } from '../test/support/test-issuer';
 import { bareEnv, freePort, startFlags } from '../test/support/built-server';
 import { testDatabaseServer, testDatabaseUrl, testRedisUrl } from '../test/support/environment';
+import { sample } from '../test/support/prometheus';
 import { LoadDriver } from './lib/driver-client';
 import { LoadResult, Target, percentiles } from './lib/jobs';
 import { Child, ROOT, cpuTimeMs, databaseServerPid, killAllChildren, peakRssMb, startChild, stopChild, tsArgs, waitFor200 } from './lib/processes';
@@ -435,8 +436,8 @@ async function main(): Promise<void> {
 async function memory(service: Service): Promise<string> {
   const text = await fetch(`${service.origin}/metrics`).then((response) => response.text(), () => '');
   const mb = (name: string) => {
-    const value = new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1];
-    return value === undefined ? '?' : String(Math.round(Number(value) / 1e6));
+    const bytes = sample(text, name, {});
+    return bytes === undefined ? '?' : String(Math.round(bytes / 1e6));
   };
   return (
     `service #1 peak RSS so far ${peakRssMb(service.child.process.pid!) ?? '?'} MB; now RSS ${mb('process_resident_memory_bytes')} MB, ` +

@@ -1,3 +1,4 @@
+import { escape } from 'mysql2';
 import { TestApp } from '../support/test-app';
 
 /**
@@ -48,7 +49,7 @@ export class StoredState {
       variant TINYINT UNSIGNED NOT NULL, tbl VARCHAR(64) NOT NULL, op VARCHAR(6) NOT NULL,
       KEY by_variant (variant, id)) ENGINE=InnoDB`);
     for (const [table, kept] of columns) {
-      const log = (variant: number, op: string) => `INSERT INTO ${LOG} (variant, tbl, op) VALUES (${variant}, ${quote(table)}, '${op}')`;
+      const log = (variant: number, op: string) => `INSERT INTO ${LOG} (variant, tbl, op) VALUES (${variant}, ${escape(table)}, '${op}')`;
       for (const [event, op] of [['INSERT', 'insert'], ['DELETE', 'delete']] as const) {
         await t.query(`DROP TRIGGER IF EXISTS \`${LOG}_${table}_${op}\``);
         await t.query(`CREATE TRIGGER \`${LOG}_${table}_${op}\` AFTER ${event} ON \`${table}\` FOR EACH ROW ${log(ANY, op)}`);
@@ -104,10 +105,6 @@ const ANY = 0;
 
 function keyOf(ignore: readonly string[]): string {
   return [...ignore].sort().join(',');
-}
-
-function quote(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 
 /**
