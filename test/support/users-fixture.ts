@@ -44,12 +44,13 @@ export async function userRow(t: TestApp, id: string): Promise<Record<string, an
 
 /** Everything stored about users, codes and notifications, for "nothing changed" checks. */
 export async function snapshot(t: TestApp): Promise<string> {
-  // The outbox's delivery columns (state, attempts, last error) are the relay's and
-  // move on their own in the background; what a request wrote is the rest of the row.
+  // The outbox's delivery columns (state, attempts, last error, and the sealed code,
+  // wiped once delivered or expired) are the relay's and move on their own in the
+  // background; what a request wrote is the rest of the row.
   const selects = [
     'SELECT * FROM users ORDER BY 1, 2',
     'SELECT * FROM verification_codes ORDER BY 1, 2',
-    'SELECT id, channel, purpose, recipient, user_id, organization_id, code_ciphertext, url_template, created_at, expires_at FROM notification_outbox ORDER BY 1',
+    'SELECT id, channel, purpose, recipient, user_id, organization_id, url_template, created_at, expires_at FROM notification_outbox ORDER BY 1',
     'SELECT * FROM change_log ORDER BY 1, 2',
     'SELECT * FROM user_schemas ORDER BY 1, 2',
   ];
