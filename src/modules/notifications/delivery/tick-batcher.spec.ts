@@ -23,6 +23,26 @@ describe('TickBatcher', () => {
     expect(runs).toEqual([[1], [2]]);
   });
 
+  it('gathers the calls made while a run is in flight into the next run, which starts once it settled', async () => {
+    const runs: number[][] = [];
+    let finishFirst!: () => void;
+    const firstRunning = new Promise<void>((resolve) => (finishFirst = resolve));
+    const batcher = new TickBatcher(async (inputs: number[]) => {
+      runs.push(inputs);
+      if (runs.length === 1) await firstRunning;
+      return inputs;
+    });
+    const first = batcher.call(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(runs).toEqual([[1]]);
+    const later = [2, 3, 4].map((n) => new Promise((resolve) => setImmediate(() => resolve(batcher.call(n)))));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(runs).toEqual([[1]]);
+    finishFirst();
+    expect(await Promise.all([first, ...later])).toEqual([1, 2, 3, 4]);
+    expect(runs).toEqual([[1], [2, 3, 4]]);
+  });
+
   it('splits large batches and rejects every caller of a failed run', async () => {
     const runs: number[][] = [];
     const batcher = new TickBatcher(async (inputs: number[]) => {
