@@ -1,9 +1,8 @@
 /**
  * Lets provider requests (Twilio, the HTTP provider, SMTP) run `limit` at a
  * time, in the order they asked; delivery uses one per process, and its turn
- * lasts until the acceptance is noted (the "sent" mark, written to Redis in
- * the tick the answer arrives); the row is recorded sent after the turn, in
- * batches. Why: a provider may accept a request whose sender was killed (it got
+ * lasts until the acceptance is noted (the "sent" mark) and recorded (the
+ * row). Why: a provider may accept a request whose sender was killed (it got
  * the whole request; the answer is never read), and only the provider could
  * tell; so a killed worker re-sends what it had in flight or had not yet
  * recorded. With many requests in flight, a kill re-sent dozens of codes
