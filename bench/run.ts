@@ -261,12 +261,19 @@ async function queueBurst(instances: Service[], token: string, userIds: string[]
     else delays.push(receivedAt - at);
   }
   const lastReceipt = Math.max(...received.map((message) => message.receivedAt));
+  const receipts = [...firstReceipt.values()];
+  const whileAccepting = receipts.filter((at) => at <= result.finishedAt).length;
+  const perSec = (count: number, ms: number) => (ms > 0 ? Math.round((count / ms) * 1000) : 0);
   const shares = instances.map((_, i) => received.filter((message) => message.listener === i).length);
   return {
     instances: instances.length,
     codes: users.length,
     acceptPerSec: Math.round((accepted / (result.finishedAt - result.startedAt)) * 1000),
     codesPerSec: received.length ? Math.round((firstReceipt.size / (lastReceipt - result.startedAt)) * 1000) : 0,
+    deliveredPerSec: {
+      whileAccepting: perSec(whileAccepting, result.finishedAt - result.startedAt),
+      after: perSec(receipts.length - whileAccepting, lastReceipt - result.finishedAt),
+    },
     latencyMs: percentiles(delays),
     delivered: firstReceipt.size,
     duplicates,
@@ -387,7 +394,7 @@ async function main(): Promise<void> {
   await stopChild(baseline!);
 
   const queue: QueueRun[] = [await queueBurst([first], token, userIds, '1')];
-  log(`queue: ${queue[0].codesPerSec} codes/s, p99 ${queue[0].latencyMs.p99} ms; ${await memory(first)}`);
+  log(`queue: ${queue[0].codesPerSec} codes/s (${queue[0].deliveredPerSec?.whileAccepting}/s while accepting, ${queue[0].deliveredPerSec?.after}/s after), p99 ${queue[0].latencyMs.p99} ms; ${await memory(first)}`);
   const peakRss: Array<number | undefined> = [peakRssMb(first.child.process.pid!)];
   const startUp: StartUp[] = [first.startUp];
 
@@ -439,9 +446,15 @@ async function memory(service: Service): Promise<string> {
     const bytes = sample(text, name, {});
     return bytes === undefined ? '?' : String(Math.round(bytes / 1e6));
   };
+  const ms = (name: string) => {
+    const seconds = sample(text, name, {});
+    return seconds === undefined ? '?' : (seconds * 1000).toFixed(1);
+  };
   return (
     `service #1 peak RSS so far ${peakRssMb(service.child.process.pid!) ?? '?'} MB; now RSS ${mb('process_resident_memory_bytes')} MB, ` +
-    `V8 heap ${mb('nodejs_heap_size_used_bytes')} of ${mb('nodejs_heap_size_total_bytes')} MB, external ${mb('nodejs_external_memory_bytes')} MB`
+    `V8 heap ${mb('nodejs_heap_size_used_bytes')} of ${mb('nodejs_heap_size_total_bytes')} MB, external ${mb('nodejs_external_memory_bytes')} MB; ` +
+    // prom-client restarts its event-loop delay histogram at every scrape: these cover the scenario just run.
+    `event-loop delay p99 ${ms('nodejs_eventloop_lag_p99_seconds')} ms, max ${ms('nodejs_eventloop_lag_max_seconds')} ms`
   );
 }
 

@@ -18,6 +18,12 @@ export interface QueueRun {
   codesPerSec: number;
   /** PATCH answers per second (accept rate). */
   acceptPerSec: number;
+  /**
+   * Codes per second that reached the stand-in while the PATCHes were still
+   * being answered, and after the last one: how much the API's load slows
+   * delivery in the same processes. Absent in results recorded before.
+   */
+  deliveredPerSec?: { whileAccepting: number; after: number };
   /** Accept (HTTP 200 at the client) → receipt at the Twilio stand-in. */
   latencyMs: { p50: number; p95: number; p99: number; max: number };
   delivered: number;
@@ -118,11 +124,11 @@ export function toMarkdown(report: BenchReport): string {
     half.baseline,
   );
   lines.push('');
-  lines.push('| queue burst (PATCH with contact.phone + sendCode → Twilio stand-in) | codes | accepted/s | codes/s (first PATCH → last receipt) | accept→receipt p50 ms | p95 ms | p99 ms | max ms | delivered | duplicates | missing | share per instance |');
-  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  lines.push('| queue burst (PATCH with contact.phone + sendCode → Twilio stand-in) | codes | accepted/s | codes/s (first PATCH → last receipt) | delivered/s while accepting / after | accept→receipt p50 ms | p95 ms | p99 ms | max ms | delivered | duplicates | missing | share per instance |');
+  lines.push('| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const run of report.queue) {
     lines.push(
-      `| ${run.instances} instance${run.instances > 1 ? 's' : ''}${run.refused ? ` (${run.refused} refused)` : ''} | ${run.codes} | ${run.acceptPerSec} | ${run.codesPerSec} | ${run.latencyMs.p50} | ${run.latencyMs.p95} | ${run.latencyMs.p99} | ${run.latencyMs.max} | ${run.delivered} | ${run.duplicates} | ${run.missing} | ${run.shares.map((share, i) => `#${i + 1}: ${share}`).join(', ')} |`,
+      `| ${run.instances} instance${run.instances > 1 ? 's' : ''}${run.refused ? ` (${run.refused} refused)` : ''} | ${run.codes} | ${run.acceptPerSec} | ${run.codesPerSec} | ${run.deliveredPerSec ? `${run.deliveredPerSec.whileAccepting} / ${run.deliveredPerSec.after}` : ''} | ${run.latencyMs.p50} | ${run.latencyMs.p95} | ${run.latencyMs.p99} | ${run.latencyMs.max} | ${run.delivered} | ${run.duplicates} | ${run.missing} | ${run.shares.map((share, i) => `#${i + 1}: ${share}`).join(', ')} |`,
     );
   }
   lines.push('');
