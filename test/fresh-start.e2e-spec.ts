@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BuiltServer, bareEnv, freePort, runTokenScript } from './support/built-server';
+import { BuiltServer, bareEnv, runTokenScript } from './support/built-server';
+import { freePort } from './support/free-port';
 
 /**
  * A newcomer's first minute: no MySQL, Redis, master key or issuer configured.
