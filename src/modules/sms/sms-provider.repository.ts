@@ -54,22 +54,6 @@ function toEntity(row: ProviderRow): SmsProviderEntity {
  * Every query on sms_providers. The per-request ones (get, lock, save) are
  * hand-written SQL, as in UserRepository, for their CPU cost.
  */
-/** The active provider's sending configuration (see findActive). */
-export type ActiveSmsProviderRow = Pick<
-  SmsProviderEntity,
-  | 'id'
-  | 'kind'
-  | 'description'
-  | 'twilioSid'
-  | 'twilioSenderNumber'
-  | 'twilioVerifyServiceSid'
-  | 'twilioTokenCiphertext'
-  | 'twilioTokenKeyId'
-  | 'httpEndpoint'
-  | 'httpSigningKeyCiphertext'
-  | 'httpSigningKeyKeyId'
->;
-
 @Injectable()
 export class SmsProviderRepository {
   async find(em: EntityManager, instanceId: string, id: string): Promise<SmsProviderEntity | null> {
@@ -109,32 +93,16 @@ export class SmsProviderRepository {
   }
 
   /**
-   * What the workers need to send through the active provider. Read for
-   * every message sent, so by hand: TypeORM's findOne built the query anew
-   * each time, about a tenth of a delivery's CPU in the queue burst's profile.
+   * The provider the workers send through. Read for every message sent, so
+   * by hand: TypeORM's findOne built the query anew each time, about a tenth
+   * of a delivery's CPU in the queue burst's profile.
    */
-  async findActive(em: EntityManager, instanceId: string): Promise<ActiveSmsProviderRow | null> {
-    const [row] = await selectRows<Record<string, string | null>>(
-      em,
-      `SELECT id, kind, description, twilio_sid, twilio_sender_number, twilio_verify_service_sid, twilio_token_ciphertext, twilio_token_key_id,
-              http_endpoint, http_signing_key_ciphertext, http_signing_key_key_id
-         FROM sms_providers WHERE instance_id = ? AND state = ? LIMIT 1`,
-      [instanceId, SmsProviderState.ACTIVE],
-    );
-    if (!row) return null;
-    return {
-      id: String(row.id),
-      kind: row.kind as SmsProviderKind,
-      description: row.description ?? '',
-      twilioSid: row.twilio_sid,
-      twilioSenderNumber: row.twilio_sender_number,
-      twilioVerifyServiceSid: row.twilio_verify_service_sid,
-      twilioTokenCiphertext: row.twilio_token_ciphertext,
-      twilioTokenKeyId: row.twilio_token_key_id,
-      httpEndpoint: row.http_endpoint,
-      httpSigningKeyCiphertext: row.http_signing_key_ciphertext,
-      httpSigningKeyKeyId: row.http_signing_key_key_id,
-    };
+  async findActive(em: EntityManager, instanceId: string): Promise<SmsProviderEntity | null> {
+    const [row] = await selectRows<ProviderRow>(em, `SELECT ${PROVIDER_COLUMNS} FROM sms_providers WHERE instance_id = ? AND state = ? LIMIT 1`, [
+      instanceId,
+      SmsProviderState.ACTIVE,
+    ]);
+    return row ? toEntity(row) : null;
   }
 
   async page(

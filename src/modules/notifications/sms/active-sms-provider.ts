@@ -5,8 +5,8 @@ import { Clock } from '../../../common/time/clock';
 import { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.module';
 import { InstanceContext } from '../../../database/database.module';
-import { httpSigningKeyAad, twilioTokenAad } from '../../sms/sms-provider.entity';
-import { ActiveSmsProviderRow, SmsProviderRepository } from '../../sms/sms-provider.repository';
+import { SmsProviderEntity, httpSigningKeyAad, twilioTokenAad } from '../../sms/sms-provider.entity';
+import { SmsProviderRepository } from '../../sms/sms-provider.repository';
 import { HttpSmsSender } from './http-sms-sender';
 import { SmsSender } from './sms-sender';
 import { TwilioRequestClient } from './twilio-request-client';
@@ -58,7 +58,7 @@ export class ActiveSmsProvider {
     return this.buildTwilio(provider);
   }
 
-  private build(provider: ActiveSmsProviderRow): SmsSender {
+  private build(provider: SmsProviderEntity): SmsSender {
     if (provider.kind === 'twilio') return this.buildTwilio(provider);
     const signingKey = this.secrets.open(
       { ciphertext: provider.httpSigningKeyCiphertext ?? '', keyId: provider.httpSigningKeyKeyId ?? '' },
@@ -71,7 +71,7 @@ export class ActiveSmsProvider {
     );
   }
 
-  private buildTwilio(provider: ActiveSmsProviderRow): TwilioSmsSender {
+  private buildTwilio(provider: SmsProviderEntity): TwilioSmsSender {
     const token = this.secrets.open(
       { ciphertext: provider.twilioTokenCiphertext ?? '', keyId: provider.twilioTokenKeyId ?? '' },
       twilioTokenAad(provider.id),
