@@ -43,6 +43,17 @@ describe('TickBatcher', () => {
     expect(runs).toEqual([[1], [2, 3, 4]]);
   });
 
+  it('rejects the callers of a run that throws, and serves the next calls', async () => {
+    let broken = true;
+    const batcher = new TickBatcher((inputs: number[]) => {
+      if (broken) throw new Error('not a promise');
+      return Promise.resolve(inputs);
+    });
+    await expect(Promise.all([batcher.call(1), batcher.call(2)])).rejects.toThrow('not a promise');
+    broken = false;
+    expect(await batcher.call(3)).toBe(3);
+  });
+
   it('splits large batches and rejects every caller of a failed run', async () => {
     const runs: number[][] = [];
     const batcher = new TickBatcher(async (inputs: number[]) => {

@@ -44,7 +44,8 @@ export class TickBatcher<I, O> {
     for (let start = 0; start < batch.length; start += this.maxBatch) {
       const part = batch.slice(start, start + this.maxBatch);
       parts.push(
-        this.run(part.map((entry) => entry.input)).then(
+        // Through a promise, so that a `run` that throws is a rejection of its callers, not a batcher stuck in flight.
+        Promise.resolve(part.map((entry) => entry.input)).then(this.run).then(
           (outputs) => part.forEach((entry, i) => entry.resolve(outputs[i])),
           (error: unknown) => part.forEach((entry) => entry.reject(error)),
         ),
