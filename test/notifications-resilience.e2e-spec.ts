@@ -153,6 +153,8 @@ describe('Notification delivery survives Redis outages, crashed and stopped work
         const waiting = await eventually(async () => {
           const threads = await lockWaiters(api.database);
           return threads.length > 0 ? threads : undefined;
+        }).catch((error) => {
+          throw new Error(`${error}\nworker output:\n${first.log}`);
         });
         await first.kill();
         for (const thread of waiting) await holder.query(`KILL CONNECTION ${Number(thread)}`);
