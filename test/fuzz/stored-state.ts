@@ -1,4 +1,5 @@
 import { escape } from 'mysql2';
+import { OUTBOX_DELIVERY_COLUMNS } from '../support/notifications';
 import { TestApp } from '../support/test-app';
 
 /**
@@ -107,28 +108,8 @@ function keyOf(ignore: readonly string[]): string {
   return [...ignore].sort().join(',');
 }
 
-/**
- * The outbox's delivery columns belong to the relay, which updates them in
- * the background (state, attempts, errors, timestamps of sending) and wipes
- * the encrypted code once the row is sent, failed or expired (minutes into a
- * long run, under any request); what a request wrote is the rest of the row.
- */
-const OWNED_BY_BACKGROUND: Record<string, readonly string[]> = {
-  notification_outbox: [
-    'state',
-    'attempts',
-    'last_error',
-    'provider_message_id',
-    'provider_id',
-    'updated_at',
-    'sent_at',
-    'next_attempt_at',
-    'locked_until',
-    'queued_at',
-    'code_ciphertext',
-    'code_key_id',
-  ],
-};
+/** Columns changed in the background, not by the request under test. */
+const OWNED_BY_BACKGROUND: Record<string, readonly string[]> = { notification_outbox: OUTBOX_DELIVERY_COLUMNS };
 
 /**
  * A wrong verification code is refused and still counted: five wrong attempts

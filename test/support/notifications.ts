@@ -3,6 +3,25 @@ import { CodeNotification, NotificationOutbox } from '../../src/modules/notifica
 import { TestApp } from './test-app';
 
 /**
+ * The outbox columns delivery owns: the relay and the workers change them in
+ * the background (state, attempts, errors, timestamps of sending) and wipe
+ * the sealed code once the row is sent, failed or expired, under any test's
+ * requests. What a request wrote is the rest of the row; "nothing changed"
+ * checks compare only that.
+ */
+export const OUTBOX_DELIVERY_COLUMNS: readonly string[] = [
+  'state',
+  'attempts',
+  'last_error',
+  'provider_message_id',
+  'provider_id',
+  'updated_at',
+  'sent_at',
+  'code_ciphertext',
+  'code_key_id',
+];
+
+/**
  * Asks for a notification exactly as the users module does: inside a
  * unit of work, through NotificationOutbox.enqueue.
  */
