@@ -1,6 +1,6 @@
 import { Column } from 'typeorm';
 import { EntityManager } from 'typeorm';
-import { sqlDate } from './raw-sql';
+import { deferWrite, sqlDate } from './raw-sql';
 
 /**
  * ZITADEL's change metadata, shared by every aggregate table: a sequence that
@@ -48,7 +48,8 @@ export async function recordChange(
   aggregate.changedAt = at;
   aggregate.changedBy = editor;
   // Hand-written: every change of every aggregate passes here (see UserRepository on why).
-  await em.query(
+  await deferWrite(
+      em,
     'INSERT INTO change_log (aggregate_type, aggregate_id, sequence, event_type, resource_owner, editor, created_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     [change.aggregateType, aggregate.id, aggregate.sequence, change.eventType, resourceOwner, editor, sqlDate(em, at), change.payload ? JSON.stringify(change.payload) : null],
   );

@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { DateUtils } from 'typeorm/util/DateUtils';
 import { supportsRowLocks } from './dialect';
+import { mysqlDeferWrite, mysqlRun } from './mysql-direct';
 
 /**
  * The few differences between MySQL and SQLite that hand-written SQL meets:
@@ -36,12 +37,14 @@ export function forUpdateSkipLocked(em: EntityManager): string {
 }
 
 export async function selectRows<T>(em: EntityManager, sql: string, parameters: unknown[]): Promise<T[]> {
+  if (supportsRowLocks(em)) return mysqlRun<T[]>(em, sql, parameters);
   return (await em.query(sql, parameters)) as T[];
 }
 
-/** Runs an INSERT/UPDATE/DELETE and returns the number of rows it changed. */
+/** Runs an INSERT/UPDATE/DELETE/REPLACE and returns the number of rows it matched. */
 export async function execute(em: EntityManager, sql: string, parameters: unknown[]): Promise<number> {
-  // A structured result carries `affected` for both drivers; EntityManager.query() does not expose it.
+  if (supportsRowLocks(em)) return Number((await mysqlRun<{ affectedRows?: number }>(em, sql, parameters)).affectedRows ?? 0);
+  // A structured result carries `affected`; EntityManager.query() does not expose it.
   const runner = em.queryRunner ?? em.connection.createQueryRunner();
   try {
     const result = await runner.query(sql, parameters, true);
@@ -49,4 +52,15 @@ export async function execute(em: EntityManager, sql: string, parameters: unknow
   } finally {
     if (!em.queryRunner) await runner.release();
   }
+}
+
+/**
+ * A write whose result the caller does not read. Inside a MySQL transaction it
+ * goes out with the transaction's next statement, at the latest its COMMIT
+ * (see mysql-direct.ts), and its failure fails the transaction there; elsewhere
+ * it runs now.
+ */
+export async function deferWrite(em: EntityManager, sql: string, parameters: unknown[]): Promise<void> {
+  if (supportsRowLocks(em)) await mysqlDeferWrite(em, sql, parameters);
+  else await execute(em, sql, parameters);
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Dialect, dialectOf } from './dialect';
+import { mysqlTransaction } from './mysql-direct';
 
 const RETRYABLE_ERRORS = new Set([
   // InnoDB chose this transaction as a deadlock victim, or it waited too long.
@@ -46,6 +47,7 @@ export class UnitOfWork {
     for (let attempt = 1; ; attempt++) {
       try {
         // MySQL connections are at READ COMMITTED already (data-source-options.ts).
+        if (this.dialect === 'mysql') return await mysqlTransaction(this.dataSource.createQueryRunner(), work);
         return await this.dataSource.transaction(work);
       } catch (error) {
         const code = (error as { code?: string; driverError?: { code?: string } })?.driverError?.code ?? (error as { code?: string }).code;

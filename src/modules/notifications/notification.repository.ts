@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { execute, forUpdateSkipLocked, placeholders, readSqlDate, selectRows, sqlDate } from '../../common/persistence/raw-sql';
+import { deferWrite, execute, forUpdateSkipLocked, placeholders, readSqlDate, selectRows, sqlDate } from '../../common/persistence/raw-sql';
 import { supportsRowLocks } from '../../common/persistence/dialect';
 import { NotificationChannel, NotificationEntity } from './notification.entity';
 
@@ -29,7 +29,8 @@ export class NotificationRepository {
    * recipient run one after the other.
    */
   async lockRecipient(em: EntityManager, channel: NotificationChannel, recipient: string): Promise<void> {
-    await em.query(
+    await deferWrite(
+      em,
       supportsRowLocks(em)
         ? 'INSERT INTO notification_send_windows (channel, recipient) VALUES (?, ?) ON DUPLICATE KEY UPDATE recipient = VALUES(recipient)'
         : 'INSERT OR IGNORE INTO notification_send_windows (channel, recipient) VALUES (?, ?)',
@@ -55,7 +56,8 @@ export class NotificationRepository {
   /** Plain SQL: one per accepted code, and the query builder's cost showed in the burst benchmark's profile. */
   async insert(em: EntityManager, row: NotificationEntity): Promise<void> {
     const date = (value: Date | null) => (value ? sqlDate(em, value) : null);
-    await em.query(
+    await deferWrite(
+      em,
       `INSERT INTO notification_outbox (id, channel, purpose, recipient, user_id, organization_id, code_ciphertext, code_key_id, url_template,
                                         state, attempts, last_error, provider_message_id, provider_id, created_at, updated_at, expires_at, sent_at)
        VALUES (${placeholders(18)})`,
@@ -83,7 +85,7 @@ export class NotificationRepository {
 
   async markQueued(em: EntityManager, ids: string[], at: Date): Promise<void> {
     if (ids.length === 0) return;
-    await execute(em, `UPDATE notification_outbox SET state = 'queued', updated_at = ? WHERE state = 'pending' AND id IN (${placeholders(ids.length)})`, [
+    await deferWrite(em, `UPDATE notification_outbox SET state = 'queued', updated_at = ? WHERE state = 'pending' AND id IN (${placeholders(ids.length)})`, [
       sqlDate(em, at),
       ...ids,
     ]);
@@ -136,7 +138,7 @@ export class NotificationRepository {
     );
     const ids = rows.map((row) => row.id);
     if (ids.length > 0) {
-      await execute(em, `UPDATE notification_outbox SET updated_at = ? WHERE id IN (${placeholders(ids.length)})`, [sqlDate(em, at), ...ids]);
+      await deferWrite(em, `UPDATE notification_outbox SET updated_at = ? WHERE id IN (${placeholders(ids.length)})`, [sqlDate(em, at), ...ids]);
     }
     return rows.map((row) => ({ id: row.id, expiresAt: readSqlDate(row.expires_at) }));
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { forUpdate, readSqlDate, selectRows, sqlDate } from '../../common/persistence/raw-sql';
+import { deferWrite, forUpdate, readSqlDate, selectRows, sqlDate } from '../../common/persistence/raw-sql';
 import { SmsProviderEntity, SmsProviderKind, SmsProviderState } from './sms-provider.entity';
 
 /** A provider row as both drivers return it. */
@@ -125,7 +125,8 @@ export class SmsProviderRepository {
 
   /** Writes every mutable column of a loaded provider back. */
   async save(em: EntityManager, provider: SmsProviderEntity): Promise<void> {
-    await em.query(
+    await deferWrite(
+      em,
       `UPDATE sms_providers SET state = ?, description = ?, twilio_sid = ?, twilio_sender_number = ?, twilio_verify_service_sid = ?,
          twilio_token_ciphertext = ?, twilio_token_key_id = ?, http_endpoint = ?, http_signing_key_ciphertext = ?, http_signing_key_key_id = ?,
          sequence = ?, changed_at = ?, changed_by = ? WHERE id = ?`,

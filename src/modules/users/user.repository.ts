@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { forUpdate, readSqlDate, selectRows, sqlDate } from '../../common/persistence/raw-sql';
+import { deferWrite, forUpdate, readSqlDate, selectRows, sqlDate } from '../../common/persistence/raw-sql';
 import { SqlFilterBuilder } from '../../common/persistence/sql-filter';
 import { UserFieldName, UserSearchFilter } from './dto/user-requests.dto';
 import { UserSchemaEntity, UserSchemaState } from './user-schema.entity';
@@ -143,7 +143,8 @@ export class UserRepository {
 
   /** Writes every mutable column of a loaded user back. */
   async save(em: EntityManager, user: UserEntity): Promise<void> {
-    await em.query(
+    await deferWrite(
+      em,
       `UPDATE users SET organization_id = ?, schema_id = ?, schema_revision = ?, data = ?, email_address = ?, email_verified = ?,
          phone_number = ?, phone_verified = ?, state = ?, locked = ?, sequence = ?, changed_at = ?, changed_by = ? WHERE id = ?`,
       [

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { sqlDate } from '../../common/persistence/raw-sql';
+import { deferWrite, sqlDate } from '../../common/persistence/raw-sql';
 import { VerificationCodeEntity } from './verification-code.entity';
 import { CodeChannel } from './verification-codes';
 
@@ -16,7 +16,8 @@ export class VerificationCodeRepository {
 
   /** Puts a new code in place of any earlier one (a new code replaces the old); one statement in both dialects. */
   async replace(em: EntityManager, code: VerificationCodeEntity): Promise<void> {
-    await em.query(
+    await deferWrite(
+      em,
       'REPLACE INTO verification_codes (user_id, channel, generator, code_hash, expires_at, failed_attempts, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       [code.userId, code.channel, code.generator, code.codeHash, sqlDate(em, code.expiresAt), code.failedAttempts, sqlDate(em, code.createdAt)],
     );
@@ -28,7 +29,7 @@ export class VerificationCodeRepository {
   }
 
   async delete(em: EntityManager, userId: string, channel: CodeChannel): Promise<void> {
-    await em.query('DELETE FROM verification_codes WHERE user_id = ? AND channel = ?', [userId, channel]);
+    await deferWrite(em, 'DELETE FROM verification_codes WHERE user_id = ? AND channel = ?', [userId, channel]);
   }
 
   async deleteAll(em: EntityManager, userId: string): Promise<void> {
