@@ -2,13 +2,17 @@
  * The benchmark's baseline: the same work per request as the service, with no
  * framework. Fastify routes, mysql2 queries, jose for the token, nothing else.
  * It reads and writes the service's own tables (the service's migrations made
- * them), so both pay for the same rows, indexes and transactions:
+ * them) with the service's statements and round trips (src/common/persistence/
+ * mysql-direct.ts: START TRANSACTION travels with the first read, the writes
+ * with COMMIT), so both pay for the same rows, indexes, transactions and
+ * socket writes:
  *
- *   PATCH /resources/v3alpha/users/:id       verify JWT, BEGIN, SELECT user FOR UPDATE,
- *                                            SELECT its schema, INSERT change_log, UPDATE user, COMMIT
- *   GET   /resources/v3alpha/users/:id       verify JWT, SELECT user, SELECT schema type
- *   PUT   /admin/v1/sms/twilio/:id/token     verify JWT, BEGIN, SELECT provider FOR UPDATE,
- *                                            seal the token (AES-256-GCM), INSERT change_log, UPDATE, COMMIT
+ *   PATCH /resources/v3alpha/users/:id       verify JWT; START TRANSACTION + SELECT user FOR UPDATE
+ *                                            (its schema's revision in a subquery); INSERT change_log
+ *                                            + UPDATE user + COMMIT
+ *   GET   /resources/v3alpha/users/:id       verify JWT; SELECT user JOIN schema type
+ *   PUT   /admin/v1/sms/twilio/:id/token     verify JWT; START TRANSACTION + SELECT provider FOR UPDATE;
+ *                                            seal the token (AES-256-GCM); INSERT change_log + UPDATE + COMMIT
  *
  * What it leaves out on purpose (the service's extra work, which the ratio
  * measures): request validation of every field, JSON-Schema validation of
@@ -20,7 +24,7 @@
 import Fastify, { FastifyReply, FastifyRequest } from 'fastify';
 import { createRemoteJWKSet, jwtVerify, JWTPayload } from 'jose';
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
-import { createPool, Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import { createPool, RowDataPacket } from 'mysql2/promise';
 
 const SCOPE = 'urn:zitadel:iam:org:project:id:zitadel:aud';
 const ROLES_CLAIM = 'urn:zitadel:iam:org:project:roles';
@@ -55,6 +59,13 @@ async function main(): Promise<void> {
     supportBigNumbers: true,
     bigNumberStrings: true,
     enableKeepAlive: true,
+    multipleStatements: true,
+  });
+  // READ COMMITTED from each connection's first statement on, as the service's pool does.
+  pool.pool.on('connection', (connection) => {
+    connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', (error) => {
+      if (error) connection.destroy();
+    });
   });
   const [[instance]] = await pool.query<RowDataPacket[]>('SELECT id FROM instance');
   const instanceId = String(instance.id);
@@ -83,16 +94,29 @@ async function main(): Promise<void> {
     return roles.some((role) => granted[role] && orgId in granted[role]);
   }
 
-  async function inTransaction<T>(work: (conn: PoolConnection) => Promise<T>): Promise<T> {
+  /**
+   * One transaction in the service's round trips: `START TRANSACTION; <first>`,
+   * then what `work` returns as `writes` together with COMMIT (or COMMIT alone).
+   */
+  async function inTransaction<T>(
+    first: { sql: string; values: unknown[] },
+    work: (row: RowDataPacket | undefined) => { result: T; writes?: Array<{ sql: string; values: unknown[] }> },
+  ): Promise<T> {
     const conn = await pool.getConnection();
     try {
-      await conn.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
-      await conn.beginTransaction();
-      const result = await work(conn);
-      await conn.commit();
-      return result;
+      const [results] = await conn.query<RowDataPacket[][]>(`START TRANSACTION;\n${first.sql}`, first.values);
+      let outcome: ReturnType<typeof work>;
+      try {
+        outcome = work(results[1][0]);
+      } catch (error) {
+        await conn.query('ROLLBACK');
+        throw error;
+      }
+      const writes = outcome.writes ?? [];
+      await conn.query([...writes.map((write) => write.sql), 'COMMIT'].join(';\n'), writes.flatMap((write) => write.values));
+      return outcome.result;
     } catch (error) {
-      await conn.rollback().catch(() => undefined);
+      if (!(error instanceof HttpError)) await conn.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
       conn.release();
@@ -110,40 +134,46 @@ async function main(): Promise<void> {
     const payload = await authenticate(request);
     const data = request.body?.data;
     if (data !== undefined && (typeof data !== 'object' || data === null || Array.isArray(data))) throw new HttpError(400, 3, 'data must be an object');
-    return inTransaction(async (conn) => {
-      const [[user]] = await conn.query<RowDataPacket[]>(
-        'SELECT id, organization_id, schema_id, schema_revision, data, sequence, state FROM users WHERE instance_id = ? AND id = ? FOR UPDATE',
-        [instanceId, request.params.id],
-      );
-      if (!user || user.state === 3 || !mayAccessOrg(payload, user.organization_id, ['ORG_OWNER', 'ORG_USER_MANAGER'])) {
-        throw new HttpError(404, 5, 'User not found');
-      }
-      const [[schema]] = await conn.query<RowDataPacket[]>('SELECT id, revision, state FROM user_schemas WHERE instance_id = ? AND id = ?', [
-        instanceId,
-        user.schema_id,
-      ]);
-      if (!schema) throw new HttpError(400, 9, 'user schema does not exist');
-      const owner = { type: 'OWNER_TYPE_ORG', id: user.organization_id };
-      const nextData = JSON.stringify(data ?? JSON.parse(user.data));
-      if (nextData === user.data) return { details: { id: user.id, owner } };
-      const sequence = Number(user.sequence) + 1;
-      const now = new Date();
-      await conn.query(
-        'INSERT INTO change_log (aggregate_type, aggregate_id, sequence, event_type, resource_owner, editor, created_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        ['user', user.id, sequence, 'user.updated', user.organization_id, payload.sub, now, JSON.stringify({ data })],
-      );
-      await conn.query('UPDATE users SET data = ?, sequence = ?, changed_at = ?, changed_by = ? WHERE id = ?', [nextData, sequence, now, payload.sub, user.id]);
-      return { details: { id: user.id, changed: now.toISOString(), owner } };
-    });
+    return inTransaction<{ details: Record<string, unknown> }>(
+      {
+        sql: `SELECT id, organization_id, schema_id, schema_revision, data, sequence, state,
+                (SELECT s.revision FROM user_schemas s WHERE s.instance_id = u.instance_id AND s.id = u.schema_id AND s.state <> 3) AS current_schema_revision
+              FROM users u WHERE u.instance_id = ? AND u.id = ? FOR UPDATE`,
+        values: [instanceId, request.params.id],
+      },
+      (user) => {
+        if (!user || user.state === 3 || !mayAccessOrg(payload, user.organization_id, ['ORG_OWNER', 'ORG_USER_MANAGER'])) {
+          throw new HttpError(404, 5, 'User not found');
+        }
+        if (user.current_schema_revision === null) throw new HttpError(400, 9, 'user schema does not exist');
+        const owner = { type: 'OWNER_TYPE_ORG', id: user.organization_id };
+        const nextData = JSON.stringify(data ?? JSON.parse(user.data));
+        if (nextData === user.data) return { result: { details: { id: user.id, owner } } };
+        const sequence = Number(user.sequence) + 1;
+        const now = new Date();
+        return {
+          result: { details: { id: user.id, changed: now.toISOString(), owner } },
+          writes: [
+            {
+              sql: 'INSERT INTO change_log (aggregate_type, aggregate_id, sequence, event_type, resource_owner, editor, created_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+              values: ['user', user.id, sequence, 'user.updated', user.organization_id, payload.sub, now, JSON.stringify({ data })],
+            },
+            { sql: 'UPDATE users SET data = ?, sequence = ?, changed_at = ?, changed_by = ? WHERE id = ?', values: [nextData, sequence, now, payload.sub, user.id] },
+          ],
+        };
+      },
+    );
   });
 
   app.get<{ Params: { id: string } }>('/resources/v3alpha/users/:id', async (request) => {
     const payload = await authenticate(request);
-    const [[user]] = await pool.query<RowDataPacket[]>('SELECT * FROM users WHERE instance_id = ? AND id = ?', [instanceId, request.params.id]);
+    const [[user]] = await pool.query<RowDataPacket[]>(
+      'SELECT u.*, s.type AS schema_type FROM users u LEFT JOIN user_schemas s ON s.id = u.schema_id WHERE u.instance_id = ? AND u.id = ?',
+      [instanceId, request.params.id],
+    );
     if (!user || user.state === 3 || !mayAccessOrg(payload, user.organization_id, ['ORG_OWNER', 'ORG_USER_MANAGER', 'ORG_OWNER_VIEWER', 'ORG_USER_VIEWER'])) {
       throw new HttpError(404, 5, 'User not found');
     }
-    const [[schema]] = await pool.query<RowDataPacket[]>('SELECT type FROM user_schemas WHERE id = ?', [user.schema_id]);
     return {
       user: {
         details: {
@@ -152,7 +182,7 @@ async function main(): Promise<void> {
           changed: new Date(user.changed_at).toISOString(),
           owner: { type: 'OWNER_TYPE_ORG', id: user.organization_id },
         },
-        schema: { id: user.schema_id, type: schema?.type ?? '', revision: user.schema_revision },
+        schema: { id: user.schema_id, type: user.schema_type ?? '', revision: user.schema_revision },
         data: JSON.parse(user.data),
         ...(user.phone_number ? { contact: { phone: { number: user.phone_number } } } : {}),
         state: user.locked ? 'USER_STATE_LOCKED' : user.state === 1 ? 'USER_STATE_ACTIVE' : 'USER_STATE_INACTIVE',
@@ -165,28 +195,31 @@ async function main(): Promise<void> {
     if (!mayAccessOrg(payload, '', [])) throw new HttpError(403, 7, 'No matching permissions found');
     const token = request.body?.token;
     if (typeof token !== 'string' || token.length < 1 || token.length > 200) throw new HttpError(400, 3, 'invalid token');
-    return inTransaction(async (conn) => {
-      const [[provider]] = await conn.query<RowDataPacket[]>(
-        'SELECT id, kind, sequence FROM sms_providers WHERE instance_id = ? AND id = ? FOR UPDATE',
-        [instanceId, request.params.id],
-      );
-      if (!provider || provider.kind !== 'twilio') throw new HttpError(404, 5, 'SMS configuration not found');
-      const nonce = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', masterKey, nonce);
-      cipher.setAAD(Buffer.from(`sms-provider:${provider.id}:twilio-token`, 'utf8'));
-      const sealed = Buffer.concat([nonce, cipher.update(token, 'utf8'), cipher.final(), cipher.getAuthTag()]).toString('base64');
-      const sequence = Number(provider.sequence) + 1;
-      const now = new Date();
-      await conn.query(
-        'INSERT INTO change_log (aggregate_type, aggregate_id, sequence, event_type, resource_owner, editor, created_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)',
-        ['sms_provider', provider.id, sequence, 'sms_provider.twilio.token.changed', instanceId, payload.sub, now],
-      );
-      await conn.query(
-        'UPDATE sms_providers SET twilio_token_ciphertext = ?, twilio_token_key_id = ?, sequence = ?, changed_at = ?, changed_by = ? WHERE id = ?',
-        [sealed, keyId, sequence, now, payload.sub, provider.id],
-      );
-      return { details: { sequence: String(sequence), changeDate: now.toISOString(), resourceOwner: instanceId } };
-    });
+    return inTransaction(
+      { sql: 'SELECT id, kind, sequence FROM sms_providers WHERE instance_id = ? AND id = ? FOR UPDATE', values: [instanceId, request.params.id] },
+      (provider) => {
+        if (!provider || provider.kind !== 'twilio') throw new HttpError(404, 5, 'SMS configuration not found');
+        const nonce = randomBytes(12);
+        const cipher = createCipheriv('aes-256-gcm', masterKey, nonce);
+        cipher.setAAD(Buffer.from(`sms-provider:${provider.id}:twilio-token`, 'utf8'));
+        const sealed = Buffer.concat([nonce, cipher.update(token, 'utf8'), cipher.final(), cipher.getAuthTag()]).toString('base64');
+        const sequence = Number(provider.sequence) + 1;
+        const now = new Date();
+        return {
+          result: { details: { sequence: String(sequence), changeDate: now.toISOString(), resourceOwner: instanceId } },
+          writes: [
+            {
+              sql: 'INSERT INTO change_log (aggregate_type, aggregate_id, sequence, event_type, resource_owner, editor, created_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)',
+              values: ['sms_provider', provider.id, sequence, 'sms_provider.twilio.token.changed', instanceId, payload.sub, now],
+            },
+            {
+              sql: 'UPDATE sms_providers SET twilio_token_ciphertext = ?, twilio_token_key_id = ?, sequence = ?, changed_at = ?, changed_by = ? WHERE id = ?',
+              values: [sealed, keyId, sequence, now, payload.sub, provider.id],
+            },
+          ],
+        };
+      },
+    );
   });
 
   const shutdown = async () => {
