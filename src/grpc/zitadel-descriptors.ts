@@ -1,6 +1,6 @@
-import { DescFile, DescMethod, DescService, FileRegistry, create, createFileRegistry, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { DescMethod, DescService, FileRegistry, create, createFileRegistry, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { FileDescriptorProto, FileDescriptorProtoSchema, FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
-import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { patchDescriptors } from './descriptor-patches';
 
@@ -34,22 +34,12 @@ let api: ZitadelApi | undefined;
 
 /**
  * ZITADEL's API descriptors, straight from @zitadel/proto (no copied .proto
- * files). Built once: the files are re-read into this process's protobuf-es
- * (the package's ESM build may load a second copy of it) and extended with
- * the fields that 1.3.1 lacks.
+ * files), extended with the fields that 1.3.1 lacks. Built once.
  */
 export function zitadelApi(): ZitadelApi {
   if (api) return api;
   const files = new Map<string, FileDescriptorProto>();
-  const collect = (file: DescFile): void => {
-    if (files.has(file.proto.name)) return;
-    file.dependencies.forEach(collect);
-    // A copy in this process's protobuf-es, safe to patch.
-    files.set(file.proto.name, fromBinary(FileDescriptorProtoSchema, toBinary(FileDescriptorProtoSchema, file.proto)));
-  };
-  for (const { module, file } of Object.values(SERVICE_MODULES)) {
-    collect(loadZitadelProto(module)[file] as DescFile);
-  }
+  for (const file of readZitadelDescriptors()) files.set(file.name, file);
   patchDescriptors(files);
 
   const registry = createFileRegistry(create(FileDescriptorSetSchema, { file: [...files.values()] }));
@@ -74,13 +64,43 @@ export function zitadelMethod(service: ZitadelServiceName, method: string): Desc
 }
 
 /**
- * Loads a module of @zitadel/proto's ES build by path. Its CommonJS build
- * cannot be required (the package says "type": "module" but cjs/ has no
- * package.json of its own); Node 20.19+ can require() the ES modules, and
- * Jest transforms them.
+ * The served services' files and every file they import, dependencies first,
+ * read from @zitadel/proto's ES build by a short-lived node process. Loading
+ * those modules here would keep them for good (a module cannot be unloaded):
+ * the admin service alone pulls in most of ZITADEL's API, 12 MB of heap and
+ * about 40 MB of the process's memory, while the descriptors it needs are
+ * 0.7 MB. (The package's CommonJS build cannot be required: it says "type":
+ * "module" but cjs/ has no package.json of its own; Node 20.19+ can
+ * require() the ES modules.)
  */
-function loadZitadelProto(module: string): Record<string, unknown> {
-  const requireHere = createRequire(__filename);
-  const packageRoot = join(dirname(requireHere.resolve('@zitadel/proto/zitadel/admin_pb')), '..', '..');
-  return requireHere(join(packageRoot, 'es', `${module}.js`)) as Record<string, unknown>;
+function readZitadelDescriptors(): FileDescriptorProto[] {
+  const packageRoot = join(dirname(require.resolve('@zitadel/proto/zitadel/admin_pb')), '..', '..');
+  const request = {
+    modules: Object.values(SERVICE_MODULES).map(({ module, file }) => ({ path: join(packageRoot, 'es', `${module}.js`), file })),
+    protobuf: require.resolve('@bufbuild/protobuf'),
+    wkt: require.resolve('@bufbuild/protobuf/wkt'),
+  };
+  let output: Buffer;
+  try {
+    output = execFileSync(process.execPath, ['-e', DESCRIPTOR_DUMP, JSON.stringify(request)], { maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const stderr = String((error as { stderr?: Buffer }).stderr ?? '').trim();
+    throw new Error(`could not read ZITADEL's descriptors from @zitadel/proto: ${stderr || (error as Error).message}`);
+  }
+  return fromBinary(FileDescriptorSetSchema, output).file;
 }
+
+/** Run by readZitadelDescriptors: writes one FileDescriptorSet to stdout. */
+const DESCRIPTOR_DUMP = `
+const request = JSON.parse(process.argv[1]);
+const { create, toBinary } = require(request.protobuf);
+const { FileDescriptorSetSchema } = require(request.wkt);
+const files = new Map();
+const collect = (file) => {
+  if (files.has(file.proto.name)) return;
+  file.dependencies.forEach(collect);
+  files.set(file.proto.name, file.proto);
+};
+for (const { path, file } of request.modules) collect(require(path)[file]);
+process.stdout.write(toBinary(FileDescriptorSetSchema, create(FileDescriptorSetSchema, { file: [...files.values()] })));
+`;
