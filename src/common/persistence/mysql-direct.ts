@@ -24,9 +24,10 @@ import type { MysqlDriver } from 'typeorm/driver/mysql/MysqlDriver';
  * write that fails fails the statement it travels with, and so the
  * transaction, which is rolled back like any other failed transaction.
  *
- * This needs mysql2's `multipleStatements`; every SQL text the service sends
- * is a constant with `?` placeholders, whose values mysql2 escapes, and the
- * only texts joined here are such constants.
+ * This needs mysql2's `multipleStatements`. Every SQL text the service sends
+ * is put together from constant pieces (column names from fixed maps, `?`
+ * placeholders for every value, which mysql2 escapes), and only such texts
+ * are joined here, so no request value becomes SQL text.
  */
 type Target = Pick<Pool, 'query'> | Pick<PoolConnection, 'query'>;
 
