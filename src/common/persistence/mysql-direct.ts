@@ -71,6 +71,7 @@ class TransactionBatch {
     ).then((results) => results[statements.length - 1] as T);
   }
 
+  /** Sends what is pending, if anything, in one round trip. */
   async flush(): Promise<void> {
     const last = this.pending.pop();
     if (last) await this.run(last.sql, last.parameters);
