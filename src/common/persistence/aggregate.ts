@@ -49,7 +49,7 @@ export async function recordChange(
   aggregate.changedBy = editor;
   // Hand-written: every change of every aggregate passes here (see UserRepository on why).
   await deferWrite(
-      em,
+    em,
     'INSERT INTO change_log (aggregate_type, aggregate_id, sequence, event_type, resource_owner, editor, created_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     [change.aggregateType, aggregate.id, aggregate.sequence, change.eventType, resourceOwner, editor, sqlDate(em, at), change.payload ? JSON.stringify(change.payload) : null],
   );
