@@ -105,18 +105,12 @@ async function main(): Promise<void> {
     const conn = await pool.getConnection();
     try {
       const [results] = await conn.query<RowDataPacket[][]>(`START TRANSACTION;\n${first.sql}`, first.values);
-      let outcome: ReturnType<typeof work>;
-      try {
-        outcome = work(results[1][0]);
-      } catch (error) {
-        await conn.query('ROLLBACK');
-        throw error;
-      }
+      const outcome = work(results[1][0]);
       const writes = outcome.writes ?? [];
       await conn.query([...writes.map((write) => write.sql), 'COMMIT'].join(';\n'), writes.flatMap((write) => write.values));
       return outcome.result;
     } catch (error) {
-      if (!(error instanceof HttpError)) await conn.query('ROLLBACK').catch(() => undefined);
+      await conn.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
       conn.release();
