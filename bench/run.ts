@@ -119,12 +119,8 @@ interface Service {
   startUp: StartUp;
 }
 
-async function startService(index: number, twilioUrl: string, freshDatabase: boolean): Promise<Service> {
-  const [httpPort, grpcPort] = [await freePort(), await freePort()];
-  const env = bareEnv({
-    HOST: '127.0.0.1',
-    HTTP_PORT: String(httpPort),
-    GRPC_PORT: String(grpcPort),
+function serviceEnv(twilioUrl: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return bareEnv({
     DATABASE_URL: testDatabaseUrl(database),
     REDIS_URL: testRedisUrl(),
     QUEUE_PREFIX: queuePrefix,
@@ -132,6 +128,17 @@ async function startService(index: number, twilioUrl: string, freshDatabase: boo
     AUTH_ISSUER: issuer!.url,
     TWILIO_BASE_URL: twilioUrl,
     NODE_ENV: 'production',
+    ...extra,
+  });
+}
+
+async function startService(index: number, twilioUrl: string, freshDatabase: boolean, extraEnv: NodeJS.ProcessEnv = {}): Promise<Service> {
+  const [httpPort, grpcPort] = [await freePort(), await freePort()];
+  const env = serviceEnv(twilioUrl, {
+    HOST: '127.0.0.1',
+    HTTP_PORT: String(httpPort),
+    GRPC_PORT: String(grpcPort),
+    ...extraEnv,
   });
   const started = Date.now();
   const nodeArgs = [...options.nodeFlags, ...(options.cpuProf && index === 1 ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProf}`] : [])];
@@ -143,6 +150,17 @@ async function startService(index: number, twilioUrl: string, freshDatabase: boo
   await waitFor200(child, `${origin}/readyz`);
   const readyzMs = Date.now() - started;
   return { child, origin, grpcAddress: `127.0.0.1:${grpcPort}`, startUp: { instance: index, healthzMs, readyzMs, freshDatabase } };
+}
+
+/**
+ * `node dist/src/worker.js`: relay and delivery without HTTP, the way the
+ * README scales sending apart from the API. It has no port to poll; the queue
+ * burst's warm-up codes, which it must deliver, show that it is up.
+ */
+function startWorkerProcess(twilioUrl: string): Child {
+  const child = startChild('worker', [...options.nodeFlags, 'dist/src/worker.js'], serviceEnv(twilioUrl), join(logDir, `${database}-worker.log`));
+  services.push(child);
+  return child;
 }
 
 async function startBaseline(): Promise<string> {
@@ -229,7 +247,17 @@ async function insertUsers(schemaId: string, count: number): Promise<string[]> {
 }
 
 // ---- the queue burst ---------------------------------------------------------
-async function queueBurst(instances: Service[], token: string, userIds: string[], phonePrefix: string): Promise<QueueRun> {
+/**
+ * `listeners`: the Twilio stand-in's listener of each process that sends
+ * (service instances, or worker processes), for the share column.
+ */
+async function queueBurst(
+  instances: Service[],
+  token: string,
+  userIds: string[],
+  phonePrefix: string,
+  topology?: { label: string; listeners: number[] },
+): Promise<QueueRun> {
   const origins = instances.map((service) => service.origin);
   // Warm-up: a few codes end to end through every instance (connections, JIT, BullMQ workers), not counted.
   const warmUsers = userIds.slice(-BURST_WARMUP).map((id, i) => ({ id, phone: `+4176${phonePrefix}${String(i).padStart(6, '0')}` }));
@@ -265,9 +293,11 @@ async function queueBurst(instances: Service[], token: string, userIds: string[]
   const receipts = [...firstReceipt.values()];
   const whileAccepting = receipts.filter((at) => at <= result.finishedAt).length;
   const perSec = (count: number, ms: number) => (ms > 0 ? Math.round((count / ms) * 1000) : 0);
-  const shares = instances.map((_, i) => received.filter((message) => message.listener === i).length);
+  const listeners = topology?.listeners ?? instances.map((_, i) => i);
+  const shares = listeners.map((listener) => received.filter((message) => message.listener === listener).length);
   return {
     instances: instances.length,
+    ...(topology ? { label: topology.label } : {}),
     codes: users.length,
     acceptPerSec: Math.round((accepted / (result.finishedAt - result.startedAt)) * 1000),
     codesPerSec: received.length ? Math.round((firstReceipt.size / (lastReceipt - result.startedAt)) * 1000) : 0,
@@ -291,7 +321,8 @@ async function main(): Promise<void> {
   log(`run ${run}: ${options.quick ? 'quick' : 'full'}, ${options.instances} instance(s); database ${database}, QUEUE_PREFIX ${queuePrefix}; logs in ${logDir}/${database}-*.log`);
   issuer = await new TestIssuer().start();
   const token = await issuer.owner({ expiresIn: 3600, org: ORG, sub: 'bench-admin' });
-  sink = await new TwilioSink().start(options.instances);
+  // One listener per instance, and one for the worker process of the last queue run.
+  sink = await new TwilioSink().start(options.instances + 1);
 
   const first = await startService(1, sink.urls[0], true);
   log(`service #1 ready in ${first.startUp.readyzMs} ms (healthz ${first.startUp.healthzMs} ms)`);
@@ -412,7 +443,24 @@ async function main(): Promise<void> {
     log(`queue over ${all.length} instances: ${queue[1].codesPerSec} codes/s, shares ${queue[1].shares.join('/')}`);
     peakRss.length = 0;
     for (const service of all) peakRss.push(peakRssMb(service.child.process.pid!));
+    for (const service of more) await stopChild(service.child);
   }
+
+  // Sending apart from the API: the same burst through an API process that
+  // only accepts and relays (NOTIFICATION_WORKERS=false) and one worker
+  // process that delivers, so that the API's load does not hold delivery back.
+  await stopChild(first.child);
+  const workerListener = options.instances;
+  const apiOnly = await startService(options.instances + 1, sink.urls[workerListener], false, { NOTIFICATION_WORKERS: 'false' });
+  const worker = startWorkerProcess(sink.urls[workerListener]);
+  log(`API without workers ready in ${apiOnly.startUp.readyzMs} ms, worker process started`);
+  const separate = await queueBurst([apiOnly], token, userIds, '3', {
+    label: '1 API process (NOTIFICATION_WORKERS=false) + 1 worker process',
+    listeners: [workerListener],
+  });
+  queue.push(separate);
+  const separateRss = { api: peakRssMb(apiOnly.child.process.pid!), worker: peakRssMb(worker.process.pid!) };
+  log(`queue with a worker process: ${separate.codesPerSec} codes/s (${separate.deliveredPerSec?.whileAccepting}/s while accepting), p99 ${separate.latencyMs.p99} ms; peak RSS API ${separateRss.api} MB, worker ${separateRss.worker} MB`);
 
   const partial: Omit<BenchReport, 'targets'> = {
     date: new Date().toISOString(),
@@ -424,6 +472,7 @@ async function main(): Promise<void> {
     halfSaturation: { service: halfSaturationService, baseline: halfSaturationBaseline },
     queue,
     peakRssMb: peakRss,
+    separateWorkerPeakRssMb: separateRss,
     startUp,
   };
   const report: BenchReport = { ...partial, targets: evaluateTargets(partial) };

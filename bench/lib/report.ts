@@ -13,6 +13,8 @@ export interface ScenarioRow {
 
 export interface QueueRun {
   instances: number;
+  /** How the run's processes were arranged, when not "N instances" (each accepting and sending). */
+  label?: string;
   codes: number;
   /** Codes per second from the burst's first PATCH to the last receipt at the stand-in. */
   codesPerSec: number;
@@ -62,6 +64,8 @@ export interface BenchReport {
   halfSaturation: { service: LoadResult; baseline: LoadResult };
   queue: QueueRun[];
   peakRssMb: Array<number | undefined>;
+  /** The queue run with a worker process of its own: the API's and the worker's peak RSS. Absent in older results. */
+  separateWorkerPeakRssMb?: { api: number | undefined; worker: number | undefined };
   startUp: StartUp[];
   targets: Target[];
 }
@@ -83,12 +87,16 @@ export function evaluateTargets(report: Omit<BenchReport, 'targets'>): Target[] 
   ];
   for (const run of report.queue) {
     targets.push({
-      name: `every code delivered exactly once (${run.instances} instance${run.instances > 1 ? 's' : ''})`,
+      name: `every code delivered exactly once (${queueRunLabel(run)})`,
       value: `${run.delivered}/${run.codes} delivered, ${run.duplicates} duplicates, ${run.missing} missing, ${run.refused} refused`,
       ok: run.duplicates === 0 && run.missing === 0 && run.refused === 0 && run.delivered === run.codes,
     });
   }
   return targets;
+}
+
+function queueRunLabel(run: QueueRun): string {
+  return run.label ?? `${run.instances} instance${run.instances > 1 ? 's' : ''}`;
 }
 
 export function toMarkdown(report: BenchReport): string {
@@ -128,7 +136,7 @@ export function toMarkdown(report: BenchReport): string {
   lines.push('| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const run of report.queue) {
     lines.push(
-      `| ${run.instances} instance${run.instances > 1 ? 's' : ''}${run.refused ? ` (${run.refused} refused)` : ''} | ${run.codes} | ${run.acceptPerSec} | ${run.codesPerSec} | ${run.deliveredPerSec ? `${run.deliveredPerSec.whileAccepting} / ${run.deliveredPerSec.after}` : ''} | ${run.latencyMs.p50} | ${run.latencyMs.p95} | ${run.latencyMs.p99} | ${run.latencyMs.max} | ${run.delivered} | ${run.duplicates} | ${run.missing} | ${run.shares.map((share, i) => `#${i + 1}: ${share}`).join(', ')} |`,
+      `| ${queueRunLabel(run)}${run.refused ? ` (${run.refused} refused)` : ''} | ${run.codes} | ${run.acceptPerSec} | ${run.codesPerSec} | ${run.deliveredPerSec ? `${run.deliveredPerSec.whileAccepting} / ${run.deliveredPerSec.after}` : ''} | ${run.latencyMs.p50} | ${run.latencyMs.p95} | ${run.latencyMs.p99} | ${run.latencyMs.max} | ${run.delivered} | ${run.duplicates} | ${run.missing} | ${run.shares.map((share, i) => `#${i + 1}: ${share}`).join(', ')} |`,
     );
   }
   lines.push('');
@@ -137,7 +145,10 @@ export function toMarkdown(report: BenchReport): string {
       `(node flags: ${report.settings.nodeFlags ? `\`${report.settings.nodeFlags}\`` : 'none'}). ` +
       `Start-up (spawn → /healthz 200 / → /readyz 200): ${report.startUp
         .map((s) => `#${s.instance} ${s.healthzMs} ms / ${s.readyzMs} ms${s.freshDatabase ? ' (fresh database, migrations included)' : ''}`)
-        .join('; ')}.`,
+        .join('; ')}.` +
+      (report.separateWorkerPeakRssMb
+        ? ` With a worker process of its own: API ${report.separateWorkerPeakRssMb.api ?? '?'} MB, worker ${report.separateWorkerPeakRssMb.worker ?? '?'} MB.`
+        : ''),
   );
   lines.push('');
   lines.push('| target | measured | |');
