@@ -3,7 +3,9 @@
  * production topology (built `node dist/src/main.js` on MariaDB and Redis,
  * tokens from a local OpenID issuer) against a bare Fastify + mysql2 + jose
  * baseline (bench/baseline/server.ts), driven from a load-driver process of its
- * own (bench/lib/load-driver.ts). Prints a table, writes bench/results/ and,
+ * own (bench/lib/load-driver.ts). The queue burst runs on one instance, on N
+ * with --instances N, and on an API process beside a worker process of its
+ * own. Prints a table, writes bench/results/ and,
  * for full runs, the table in README.md. See README "Benchmarks".
  *
  * Everything it creates is its own: a fresh database (dropped at the end), a
