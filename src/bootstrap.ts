@@ -7,6 +7,7 @@ import { AddressInfo } from 'node:net';
 import { AppModule, AppOptions } from './app.module';
 import { AppConfig } from './config/app-config';
 import { RestExceptionFilter } from './common/errors/rest-exception.filter';
+import { JsonReplyExpressAdapter } from './common/http/json-reply';
 import { RestRpcNames } from './metrics/rest-rpc-names';
 import { attachGrpc } from './grpc/attach-grpc';
 import { setupSwagger } from './swagger';
@@ -19,7 +20,7 @@ const KEEP_ALIVE_TIMEOUT_MS = 65_000;
  * with listen()).
  */
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config, options), { bodyParser: false, bufferLogs: true });
+  const app = await NestFactory.create(AppModule.forRoot(config, options), new JsonReplyExpressAdapter(), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new RestExceptionFilter());
   const express = app.getHttpAdapter().getInstance() as { disable(setting: string): void };

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { sendJson } from '../http/json-reply';
 import { GrpcCode, toErrorBody } from './zitadel-error';
 import { INTERNAL_ERROR, normalizeError } from './error-normalizer';
 import { GrpcExceptionFilter } from './grpc-exception.filter';
@@ -39,7 +40,7 @@ export class RestExceptionFilter implements ExceptionFilter {
     }
     response.locals[GRPC_CODE_LOCAL] = error.code;
     const status = error.id === 'GATEWAY-MethodNotAllowed' ? HttpStatus.METHOD_NOT_ALLOWED : error.httpStatus;
-    response.status(status).type('application/json').send(JSON.stringify(toErrorBody(error)));
+    sendJson(response, status, JSON.stringify(toErrorBody(error)));
     return undefined;
   }
 }
