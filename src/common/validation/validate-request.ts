@@ -4,6 +4,9 @@ import { ValidationError, validateSync } from 'class-validator';
 import { invalidArgument, ZitadelError } from '../errors/zitadel-error';
 import { boundedRequest } from '../json/json-limits';
 import { restoreRawProperties } from './rules';
+import { cacheValidationMetadata } from './validation-metadata-cache';
+
+cacheValidationMetadata();
 
 /**
  * Validates a request of any transport against its request class, the way
