@@ -54,7 +54,7 @@ function parseArgs(argv: string[]): Options {
 const options = parseArgs(process.argv.slice(2));
 const S = options.quick
   ? { warmupSec: 1, durationSec: 3, openDurationSec: 4, users: 600, patchUsers: 500, providers: 16, burst: 500, connections: 32, grpcConcurrency: 32 }
-  : { warmupSec: 3, durationSec: 10, openDurationSec: 15, users: 5000, patchUsers: 1000, providers: 32, burst: 5000, connections: 32, grpcConcurrency: 32 };
+  : { warmupSec: 10, durationSec: 10, openDurationSec: 15, users: 5000, patchUsers: 1000, providers: 32, burst: 5000, connections: 32, grpcConcurrency: 32 };
 const BURST_WARMUP = 20;
 const MASTER_KEY = 'bench-master-key-0123456789abcd!';
 const ORG = 'bench-org';
