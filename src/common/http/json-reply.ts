@@ -12,8 +12,9 @@ const BODILESS = new Set([204, 205, 304]);
  * in one `end()`. What Express's `res.send()` adds on top (parsing and
  * re-formatting the content type, a MIME look-up, a freshness check against
  * validators this service never sets) cost about 0.15 ms of CPU per answer
- * on the 2-core benchmark machine, a tenth of a GetUser. For a HEAD request
- * Node sends the headers only.
+ * in a bare Nest app on the 2-core benchmark machine, where a whole GetUser
+ * of this service takes 0.7–0.9 ms. For a HEAD request Node sends the
+ * headers only.
  */
 export function sendJson(response: ServerResponse, status: number, json: string): void {
   response.statusCode = status;
