@@ -291,6 +291,17 @@ describe('User contacts and verification codes (v3alpha over REST)', () => {
       expect((await userRow(t, id)).sequence).toBe(sequence + 3);
     });
 
+    // npm run fuzz found {"sendCode":{"urlTemplate":null}} answered 500: null went on to the template parser.
+    it('takes a null urlTemplate as not set, as protojson does', async () => {
+      const id = await newUser({ email: { address: 'null-template@example.com', returnCode: {} } });
+      expect((await resend(id, 'email', { sendCode: { urlTemplate: null } })).status).toBe(200);
+      expect((await setEmail(id, { address: 'null-template-2@example.com', sendCode: { urlTemplate: null } })).status).toBe(200);
+      expect((await outboxOf(id)).map((row) => [row.recipient, row.url_template])).toEqual([
+        ['null-template@example.com', null],
+        ['null-template-2@example.com', null],
+      ]);
+    });
+
     it('resends phone codes by SMS', async () => {
       const id = await newUser({ phone: { number: '+41791234567', returnCode: {} } });
       expect((await resend(id, 'phone', { sendCode: {} })).status).toBe(200);

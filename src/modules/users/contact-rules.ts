@@ -52,10 +52,11 @@ export function phoneChange(phone: SetPhone): ContactChange {
 }
 
 /** The delivery of an email code; the template is checked now so that a bad one is a 400, not a failed mail. */
-export function emailVerification(options: { isVerified?: boolean; returnCode?: object; sendCode?: { urlTemplate?: string } }): Verification {
+export function emailVerification(options: { isVerified?: boolean; returnCode?: object; sendCode?: { urlTemplate?: string | null } }): Verification {
   if (options.isVerified) return { kind: 'verified' };
   if (options.returnCode) return { kind: 'return' };
-  const urlTemplate = options.sendCode?.urlTemplate;
+  // JSON null is protojson's "not set" (class-validator's IsOptional lets it through): the default link.
+  const urlTemplate = options.sendCode?.urlTemplate ?? undefined;
   if (urlTemplate !== undefined) parseUrlTemplate(urlTemplate);
   return { kind: 'send', urlTemplate };
 }
