@@ -302,6 +302,16 @@ describe('User contacts and verification codes (v3alpha over REST)', () => {
       ]);
     });
 
+    it('takes a null option as not set, beside another option or alone', async () => {
+      const id = await newUser({ email: { address: 'null-option@example.com', returnCode: {} } });
+      const returned = await resend(id, 'email', { returnCode: {}, sendCode: null });
+      expect(returned.status).toBe(200);
+      expect(returned.body.verificationCode).toMatch(/^[A-Z0-9]{6}$/);
+      expect(await outboxOf(id)).toEqual([]);
+      expect((await resend(id, 'email', { sendCode: null, returnCode: null })).status).toBe(200);
+      expect((await outboxOf(id)).map((row) => row.recipient)).toEqual(['null-option@example.com']);
+    });
+
     it('resends phone codes by SMS', async () => {
       const id = await newUser({ phone: { number: '+41791234567', returnCode: {} } });
       expect((await resend(id, 'phone', { sendCode: {} })).status).toBe(200);

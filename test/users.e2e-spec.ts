@@ -147,7 +147,9 @@ describe('Users (v3alpha over REST)', () => {
       const id = await newUser();
       const first = await t.request('PATCH', `${USERS}/${id}`, { token: owner, body: SEED });
       const before = await snapshot(t);
-      for (const body of [SEED, {}, undefined, { data: { name: 'Gigi' } }, { contact: { email: { address: 'gigi@example.com', isVerified: true } } }]) {
+      // JSON null is "not set" (protojson), so the null bodies change nothing either.
+      const nulls = { schemaId: null, data: null, contact: { email: null, phone: null } };
+      for (const body of [SEED, {}, undefined, nulls, { data: { name: 'Gigi' } }, { contact: { email: { address: 'gigi@example.com', isVerified: true } } }]) {
         const again = await t.request('PATCH', `${USERS}/${id}`, { token: owner, body });
         expect(again.status).toBe(200);
         expect(again.body).toEqual({ details: first.body.details });

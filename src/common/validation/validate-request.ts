@@ -3,6 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
 import { invalidArgument, ZitadelError } from '../errors/zitadel-error';
 import { boundedRequest } from '../json/json-limits';
+import { removeNullFields } from './null-fields';
 import { restoreRawProperties } from './rules';
 import { cacheValidationMetadata } from './validation-metadata-cache';
 
@@ -22,6 +23,7 @@ export function validateRequest<T extends object>(type: new () => T, input: unkn
   const bounded = boundedRequest(input);
   const request = plainToInstance(type, bounded, { exposeDefaultValues: false });
   restoreRawProperties(request, bounded);
+  removeNullFields(request);
   const errors = validateSync(request, {
     whitelist: true,
     forbidNonWhitelisted: true,
