@@ -6,13 +6,11 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { Clock } from './common/time/clock';
 import { CryptoModule } from './common/crypto/crypto.module';
-import { JsonBodyMiddleware } from './common/http/json-body.middleware';
 import { loggerOptions } from './common/logging/logger-options';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { HttpDrain } from './lifecycle/http-drain';
 import { MetricsModule } from './metrics/metrics.module';
-import { RestMetricsMiddleware } from './metrics/rest-metrics.middleware';
 import { GrpcModule } from './grpc/grpc.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
@@ -52,11 +50,11 @@ export class AppModule implements NestModule {
   constructor(private readonly drain: HttpDrain) {}
 
   configure(consumer: MiddlewareConsumer): void {
-    // Drain and metrics first: they must see every request, also the ones the body parser refuses.
+    // Every request, also the ones the body parser refuses (Fastify reads bodies after the middleware).
     const trackInFlight = (_request: unknown, response: ServerResponse, next: () => void) => {
       this.drain.track(response);
       next();
     };
-    consumer.apply(trackInFlight, RestMetricsMiddleware, JsonBodyMiddleware).forRoutes('*');
+    consumer.apply(trackInFlight).forRoutes('*');
   }
 }

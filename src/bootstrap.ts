@@ -1,18 +1,18 @@
 import 'reflect-metadata';
 import { INestApplication, INestApplicationContext, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { AppModule, AppOptions } from './app.module';
 import { AppConfig } from './config/app-config';
 import { RestExceptionFilter } from './common/errors/rest-exception.filter';
-import { JsonReplyExpressAdapter } from './common/http/json-reply';
+import { KEEP_ALIVE_TIMEOUT_MS, createHttpAdapter } from './common/http/http-adapter';
+import { installJsonBodyParser } from './common/http/json-body-parser';
+import { RestMetrics } from './metrics/rest-metrics.hook';
 import { RestRpcNames } from './metrics/rest-rpc-names';
 import { attachGrpc } from './grpc/attach-grpc';
 import { setupSwagger } from './swagger';
-
-const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 /**
  * Builds the whole application, REST, gRPC-web and native gRPC; main() and the
@@ -20,20 +20,14 @@ const KEEP_ALIVE_TIMEOUT_MS = 65_000;
  * with listen()).
  */
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config, options), new JsonReplyExpressAdapter(), { bodyParser: false, bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), createHttpAdapter(), { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new RestExceptionFilter());
-  const express = app.getHttpAdapter().getInstance() as { disable(setting: string): void };
-  express.disable('x-powered-by');
-  // ZITADEL's gateway sends no ETag; Express would hash every response body for one.
-  express.disable('etag');
-  // Node closes an idle kept-alive connection after 5 s; a client (or a load
-  // balancer, ALB's idle timeout is 60 s) sending on it at that moment gets
-  // ECONNRESET for a request the server never read. Idle connections live
-  // longer than the usual balancer's; shutdown closes them (HttpDrain).
-  const server = app.getHttpServer() as Server;
-  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
+  const fastify = app.getHttpAdapter().getInstance();
+  installJsonBodyParser(fastify);
+  app.get(RestMetrics).install(fastify);
+  // Node's headersTimeout must outlast the keep-alive timeout, or a slow request on a reused connection is cut.
+  app.getHttpServer().headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
   attachGrpc(app, config);
   const document = setupSwagger(app, config);
   app.get(RestRpcNames).learn(document);

@@ -1,7 +1,7 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheckResult } from '@nestjs/terminus';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ReadinessService } from './readiness.service';
 
 /**
@@ -15,18 +15,18 @@ export class HealthController {
   constructor(private readonly readiness: ReadinessService) {}
 
   @Get('healthz')
-  async live(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult> {
+  async live(@Res({ passthrough: true }) response: FastifyReply): Promise<HealthCheckResult> {
     return answer(response, await this.readiness.live());
   }
 
   @Get('readyz')
-  async ready(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult> {
+  async ready(@Res({ passthrough: true }) response: FastifyReply): Promise<HealthCheckResult> {
     return answer(response, await this.readiness.check());
   }
 }
 
-function answer(response: Response, result: HealthCheckResult): HealthCheckResult {
-  response.status(result.status === 'ok' || result.status === 'degraded' ? 200 : 503);
-  response.setHeader('Cache-Control', 'no-store');
+function answer(response: FastifyReply, result: HealthCheckResult): HealthCheckResult {
+  response.code(result.status === 'ok' || result.status === 'degraded' ? 200 : 503);
+  response.header('cache-control', 'no-store');
   return result;
 }

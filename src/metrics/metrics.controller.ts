@@ -1,6 +1,6 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { MetricsService } from './metrics.service';
 
 /** Prometheus scrape endpoint; no auth, like /healthz (restrict it at the network edge). */
@@ -10,10 +10,8 @@ export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
 
   @Get('metrics')
-  async scrape(@Res() response: Response): Promise<void> {
+  async scrape(@Res() reply: FastifyReply): Promise<void> {
     const body = await this.metrics.render();
-    response.status(200).setHeader('Content-Type', this.metrics.contentType);
-    response.setHeader('Cache-Control', 'no-store');
-    response.end(body);
+    await reply.code(200).headers({ 'content-type': this.metrics.contentType, 'cache-control': 'no-store' }).send(body);
   }
 }

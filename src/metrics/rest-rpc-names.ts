@@ -19,12 +19,12 @@ export class RestRpcNames {
 
   learn(document: OpenAPIObject): void {
     for (const [path, item] of Object.entries(document.paths)) {
-      const expressPath = path.replace(/\{([^}]+)\}/g, ':$1');
+      const routePath = path.replace(/\{([^}]+)\}/g, ':$1');
       const regex = new RegExp('^' + path.split(/\{[^}]+\}/).map(escapeRegex).join('[^/]+') + '/?$');
       const params = (path.match(/\{/g) ?? []).length;
       for (const [method, operation] of Object.entries(item as Record<string, { operationId?: string }>)) {
         if (!operation?.operationId) continue;
-        this.byRoute.set(`${method.toUpperCase()} ${expressPath}`, operation.operationId);
+        this.byRoute.set(`${method.toUpperCase()} ${routePath}`, operation.operationId);
         this.patterns.push({ method: method.toUpperCase(), regex, params, rpc: operation.operationId });
       }
     }
@@ -33,7 +33,7 @@ export class RestRpcNames {
   }
 
   /**
-   * By the matched Express route; for calls refused before routing (a
+   * By the matched route (`/users/:id`); for calls refused before routing (a
    * malformed body: the error ends in Nest's catch-all route) by the path.
    * Anything else is "unmatched": a raw URL never becomes a label value.
    */

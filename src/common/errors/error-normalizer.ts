@@ -9,36 +9,39 @@ import { GrpcCode, ZitadelError, internal, invalidArgument, notFound, unimplemen
 export function normalizeError(error: unknown): ZitadelError | undefined {
   if (error instanceof ZitadelError) return error;
 
-  // body-parser's errors carry a `type`; they are the client's fault.
-  const type = (error as { type?: unknown })?.type;
-  if (type === 'entity.parse.failed') {
-    return invalidArgument('GATEWAY-MalformedJSON', 'request body is not valid JSON');
+  // Fastify's own errors (reading the body, a malformed URL) carry an FST_ code and a 4xx status: the client's fault.
+  const { code, statusCode } = (error ?? {}) as { code?: unknown; statusCode?: unknown };
+  if (typeof code === 'string' && code.startsWith('FST_') && typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+    return fromStatus(statusCode);
   }
-  if (type === 'entity.too.large') {
-    return invalidArgument('GATEWAY-BodyTooLarge', 'request body is too large');
-  }
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
-    return invalidArgument('GATEWAY-Encoding', 'request body encoding is not supported');
-  }
-  if (type === 'request.aborted') {
+  // The client went away while its body was being read.
+  if (code === 'ECONNRESET' || code === 'ECONNABORTED' || (error as { message?: unknown })?.message === 'aborted') {
     return new ZitadelError(GrpcCode.CANCELLED, 'GATEWAY-Aborted', 'request aborted');
   }
 
   if (error instanceof HttpException) {
-    switch (error.getStatus()) {
-      case HttpStatus.NOT_FOUND:
-        return notFound('GATEWAY-NotFound', 'Not Found');
-      case HttpStatus.METHOD_NOT_ALLOWED:
-        return unimplemented('GATEWAY-MethodNotAllowed', 'Method Not Allowed');
-      case HttpStatus.PAYLOAD_TOO_LARGE:
-        return invalidArgument('GATEWAY-BodyTooLarge', 'request body is too large');
-      case HttpStatus.BAD_REQUEST:
-        return invalidArgument('GATEWAY-BadRequest', 'bad request');
-      default:
-        return undefined;
-    }
+    const status = error.getStatus();
+    return status === HttpStatus.BAD_REQUEST || status === HttpStatus.NOT_FOUND || status === HttpStatus.METHOD_NOT_ALLOWED || status === HttpStatus.PAYLOAD_TOO_LARGE
+      ? fromStatus(status)
+      : undefined;
   }
   return undefined;
+}
+
+/** The gateway's answer to a request refused before it reached a handler. */
+function fromStatus(status: number): ZitadelError {
+  switch (status) {
+    case HttpStatus.NOT_FOUND:
+      return notFound('GATEWAY-NotFound', 'Not Found');
+    case HttpStatus.METHOD_NOT_ALLOWED:
+      return unimplemented('GATEWAY-MethodNotAllowed', 'Method Not Allowed');
+    case HttpStatus.PAYLOAD_TOO_LARGE:
+      return invalidArgument('GATEWAY-BodyTooLarge', 'request body is too large');
+    case HttpStatus.UNSUPPORTED_MEDIA_TYPE:
+      return invalidArgument('GATEWAY-ContentType', 'the request body must be application/json');
+    default:
+      return invalidArgument('GATEWAY-BadRequest', 'bad request');
+  }
 }
 
 export const INTERNAL_ERROR = internal('INTERNAL-1xq0', 'internal error');

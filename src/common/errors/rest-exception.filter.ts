@@ -1,18 +1,18 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Logger } from '@nestjs/common';
-import type { Response } from 'express';
-import { sendJson } from '../http/json-reply';
+import type { ServerResponse } from 'node:http';
+import { HttpResponse, rawResponse, sendJson } from '../http/json-reply';
 import { GrpcCode, toErrorBody } from './zitadel-error';
 import { INTERNAL_ERROR, normalizeError } from './error-normalizer';
 import { GrpcExceptionFilter } from './grpc-exception.filter';
 
-/** Where the filter leaves the gRPC code of an error answer (`response.locals`), for the REST metrics. */
-export const GRPC_CODE_LOCAL = 'grpcCode';
+const answeredCodes = new WeakMap<ServerResponse, GrpcCode>();
 
-/**
- * Renders every error of an HTTP request as ZITADEL's REST error body
- * (`{code, message, details: [ErrorDetail]}`) with grpc-gateway's status.
- * Never a stack trace: unexpected errors are logged and answered as Internal.
- */
+/** The gRPC code of an error answer the filter wrote, for the REST metrics; undefined for any other answer. */
+export function grpcCodeOfAnswer(response: ServerResponse): GrpcCode | undefined {
+  return answeredCodes.get(response);
+}
+
+/** Renders every error of an HTTP request as ZITADEL's REST error body (`{code, message, details: [ErrorDetail]}`). */
 @Catch()
 export class RestExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('RestExceptionFilter');
@@ -24,23 +24,32 @@ export class RestExceptionFilter implements ExceptionFilter {
       // keeps a handler without it from leaving the call unanswered.
       return this.grpc.catch(exception);
     }
-    const response = host.switchToHttp().getResponse<Response>();
-    let error = normalizeError(exception);
-    if (!error) {
-      this.logger.error({ err: exception }, 'unexpected error while serving a request');
-      error = INTERNAL_ERROR;
-    }
-    if (response.headersSent) {
-      response.end();
-      return undefined;
-    }
-    if (error.code === GrpcCode.UNAUTHENTICATED) {
-      // grpc-gateway sets WWW-Authenticate to the message for Unauthenticated.
-      response.setHeader('WWW-Authenticate', `Bearer error="invalid_token", error_description="${error.text.replace(/"/g, "'")}"`);
-    }
-    response.locals[GRPC_CODE_LOCAL] = error.code;
-    const status = error.id === 'GATEWAY-MethodNotAllowed' ? HttpStatus.METHOD_NOT_ALLOWED : error.httpStatus;
-    sendJson(response, status, JSON.stringify(toErrorBody(error)));
+    answerError(host.switchToHttp().getResponse<HttpResponse>(), exception, this.logger);
     return undefined;
   }
+}
+
+/**
+ * Writes ZITADEL's REST error body for anything thrown while serving a request,
+ * with grpc-gateway's status. Never a stack trace: unexpected errors are
+ * logged and answered as Internal. Also used for the errors Fastify meets
+ * before routing (a malformed URL).
+ */
+export function answerError(response: HttpResponse, exception: unknown, logger: Pick<Logger, 'error'>): void {
+  const raw = rawResponse(response);
+  let error = normalizeError(exception);
+  if (!error) {
+    logger.error({ err: exception }, 'unexpected error while serving a request');
+    error = INTERNAL_ERROR;
+  }
+  if (raw.headersSent) {
+    raw.end();
+    return;
+  }
+  // grpc-gateway sets WWW-Authenticate to the message for Unauthenticated.
+  const headers: Record<string, string> =
+    error.code === GrpcCode.UNAUTHENTICATED ? { 'www-authenticate': `Bearer error="invalid_token", error_description="${error.text.replace(/"/g, "'")}"` } : {};
+  answeredCodes.set(raw, error.code);
+  const status = error.id === 'GATEWAY-MethodNotAllowed' ? HttpStatus.METHOD_NOT_ALLOWED : error.httpStatus;
+  sendJson(response, status, JSON.stringify(toErrorBody(error)), headers);
 }

@@ -1,45 +1,24 @@
-import { StreamableFile } from '@nestjs/common';
-import { ExpressAdapter } from '@nestjs/platform-express';
+import type { FastifyReply } from 'fastify';
 import type { ServerResponse } from 'node:http';
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
-/** Statuses whose answer carries no body (Express strips it for these). */
-const BODILESS = new Set([204, 205, 304]);
+/** What a filter or handler gets as the response: Fastify's reply, or a raw Node response outside Fastify's routes. */
+export type HttpResponse = FastifyReply | ServerResponse;
 
-/**
- * Writes a JSON text as the whole answer: status, content type, length, body
- * in one `end()`. What Express's `res.send()` adds on top (parsing and
- * re-formatting the content type, a MIME look-up, a freshness check against
- * validators this service never sets) cost about 0.15 ms of CPU per answer
- * in a bare Nest app on the 2-core benchmark machine, where a whole GetUser
- * of this service takes 0.7–0.9 ms. For a HEAD request Node sends the
- * headers only.
- */
-export function sendJson(response: ServerResponse, status: number, json: string): void {
+export function rawResponse(response: HttpResponse): ServerResponse {
+  return 'raw' in response ? response.raw : response;
+}
+
+/** Writes a JSON text as the whole answer. For a HEAD request only the headers go out. */
+export function sendJson(response: HttpResponse, status: number, json: string, headers: Record<string, string> = {}): void {
+  if ('raw' in response) {
+    response.code(status).headers({ ...headers, 'content-type': JSON_CONTENT_TYPE }).send(json);
+    return;
+  }
   response.statusCode = status;
+  for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
   response.setHeader('Content-Type', JSON_CONTENT_TYPE);
   response.setHeader('Content-Length', Buffer.byteLength(json));
   response.end(json);
-}
-
-/**
- * Express as Nest's HTTP platform, with handlers' JSON answers written by
- * sendJson() (the same bytes `res.json()` writes). Anything else, no body, a
- * stream, a status without a body, or a content type the handler chose,
- * goes to Express as before.
- */
-export class JsonReplyExpressAdapter extends ExpressAdapter {
-  override reply(response: ServerResponse, body: unknown, statusCode?: number): unknown {
-    const status = statusCode ?? response.statusCode;
-    if (isJsonValue(body) && !BODILESS.has(status) && response.getHeader('Content-Type') === undefined) {
-      sendJson(response, status, JSON.stringify(body));
-      return response;
-    }
-    return super.reply(response, body, statusCode);
-  }
-}
-
-function isJsonValue(body: unknown): body is object {
-  return typeof body === 'object' && body !== null && !(body instanceof StreamableFile) && !(body instanceof Error) && !ArrayBuffer.isView(body);
 }

@@ -5,6 +5,15 @@ import type { DestinationStream } from 'pino';
 import { AppConfig } from '../../config/app-config';
 
 /**
+ * A well-formed X-Request-Id, else a fresh UUID. Fastify gives it to the raw
+ * request, where pino-http finds it, so both must use this function.
+ */
+export function requestIdOf(request: IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+}
+
+/**
  * JSON lines through pino, each request's lines carrying its id (`req.id`,
  * from a well-formed X-Request-Id or a fresh UUID). Request logs carry method,
  * path and status, never bodies or query strings (they hold tokens and codes);
@@ -14,10 +23,7 @@ import { AppConfig } from '../../config/app-config';
 export function loggerOptions(config: AppConfig, destination?: DestinationStream): Params {
   const options = {
     level: config.logLevel,
-    genReqId: (request: IncomingMessage) => {
-      const given = request.headers['x-request-id'];
-      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
-    },
+    genReqId: requestIdOf,
     redact: {
       paths: [
         'req.headers',

@@ -53,7 +53,7 @@ export class GrpcWebGateway {
     for (const handler of router.handlers) this.handlers.set(handler.requestPath, handler);
   }
 
-  /** Express/Connect-style middleware. */
+  /** Connect-style middleware (Fastify runs it through middie, ahead of routing). */
   readonly middleware = (request: IncomingMessage, response: ServerResponse, next: NextFunction): void => {
     const path = (request.url ?? '').split('?', 1)[0];
     const handler = this.handlers.get(path);

@@ -1,6 +1,6 @@
-import { Injectable, NestMiddleware } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
-import { GRPC_CODE_LOCAL } from '../common/errors/rest-exception.filter';
+import { Injectable } from '@nestjs/common';
+import type { FastifyInstance } from 'fastify';
+import { grpcCodeOfAnswer } from '../common/errors/rest-exception.filter';
 import { GrpcCode } from '../common/errors/zitadel-error';
 import { MetricsService } from './metrics.service';
 import { RestRpcNames } from './rest-rpc-names';
@@ -15,22 +15,21 @@ const NOT_API = /^\/(metrics|healthz|readyz|docs|\.well-known|oauth\/v2\/keys)(\
  * gRPC-web shares the HTTP port but is recorded by its own transport.
  */
 @Injectable()
-export class RestMetricsMiddleware implements NestMiddleware {
+export class RestMetrics {
   constructor(
     private readonly metrics: MetricsService,
     private readonly names: RestRpcNames,
   ) {}
 
-  use(request: Request, response: Response, next: NextFunction): void {
-    if (NOT_API.test(request.originalUrl) || request.headers['content-type']?.startsWith('application/grpc')) return next();
-    const started = process.hrtime.bigint();
-    response.once('finish', () => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const rpc = this.names.nameOf(request.method, (request.route as { path?: string } | undefined)?.path, request.originalUrl);
-      const code = (response.locals[GRPC_CODE_LOCAL] as number | undefined) ?? codeOfStatus(response.statusCode);
-      this.metrics.recordRpc(rpc, 'rest', code, seconds);
+  install(fastify: FastifyInstance): void {
+    fastify.addHook('onResponse', (request, reply, done) => {
+      if (!NOT_API.test(request.url) && !request.headers['content-type']?.startsWith('application/grpc')) {
+        const rpc = this.names.nameOf(request.method, request.routeOptions.url, request.url);
+        const code = grpcCodeOfAnswer(reply.raw) ?? codeOfStatus(reply.statusCode);
+        this.metrics.recordRpc(rpc, 'rest', code, reply.elapsedTime / 1000);
+      }
+      done();
     });
-    next();
   }
 }
 
