@@ -66,6 +66,16 @@ describe('access tokens', () => {
     for (let i = 0; i < 30; i++) await list(await t.issuer.owner({ unknownKey: true }));
     expect(t.testIssuer.jwksRequests - before).toBeLessThanOrEqual(10);
   });
+
+  // npm run fuzz found valid tokens refused as "unknown signing key" after 20 minutes of bad tokens:
+  // made-up key ids had used up the JWKS fetches, and the cached key had expired. Last here: it moves the clock.
+  it('keeps accepting valid tokens after many with an unknown key, also once the keys are due for a refresh', async () => {
+    expect((await list(await t.issuer.owner({ expiresIn: 298 }))).status).toBe(200);
+    for (let i = 0; i < 12; i++) expectZitadelError(await list(await t.issuer.owner({ unknownKey: true })), 401, 16, 'APP-BxUSiL');
+    t.clock.advance(11 * 60_000);
+    for (let i = 0; i < 12; i++) expectZitadelError(await list(await t.issuer.owner({ unknownKey: true })), 401, 16, 'APP-BxUSiL');
+    expect((await list(await t.issuer.owner({ expiresIn: 299 }))).status).toBe(200);
+  });
 });
 
 describe('access tokens with AUTH_AUDIENCE', () => {

@@ -1,48 +1,39 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { JwksClient, SigningKeyNotFoundError } from 'jwks-rsa';
+import { JwksClient } from 'jwks-rsa';
 import { APP_CONFIG } from '../../config/config.module';
 import { AppConfig } from '../../config/app-config';
-import { IssuerUnreachableError, TrustedIssuer, UnknownSigningKeyError } from './trusted-issuer';
+import { Clock } from '../../common/time/clock';
+import { IssuerKeys, KeySet } from './issuer-keys';
+import { TrustedIssuer } from './trusted-issuer';
 
 /**
- * AUTH_ISSUER and its public keys: the discovery document names the JWKS; keys
- * are cached, and an unknown `kid` triggers a refetch, rate-limited so that
- * tokens with made-up key ids cannot hammer the issuer.
+ * AUTH_ISSUER and its public keys: the discovery document names the JWKS,
+ * which is fetched again every ten minutes and when a token names a key it
+ * lacks, at most ten times a minute (IssuerKeys). jwks-rsa turns the JWKs into
+ * PEM keys.
  */
 @Injectable()
 export class RemoteIssuer extends TrustedIssuer {
   private jwksUri?: Promise<string>;
-  private readonly client: JwksClient;
+  private readonly keys: IssuerKeys;
   readonly url: string;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, clock: Clock) {
     super();
     if (!config.auth.issuer) throw new Error('RemoteIssuer needs AUTH_ISSUER');
     this.url = config.auth.issuer;
-    this.client = new JwksClient({
-      cache: true,
-      cacheMaxEntries: 20,
-      cacheMaxAge: 10 * 60_000,
-      rateLimit: true,
-      jwksRequestsPerMinute: 10,
+    const client = new JwksClient({
+      cache: false,
+      rateLimit: false,
       timeout: 5_000,
       fetcher: async () => this.fetchJson(await this.discoverJwksUri()),
     });
+    const fetchKeys = async (): Promise<KeySet> => new Map((await client.getSigningKeys()).map((key) => [key.kid, key.getPublicKey()]));
+    this.keys = new IssuerKeys(fetchKeys, { maxAgeMs: 10 * 60_000, minIntervalMs: 6_000, now: () => clock.now().getTime() });
   }
 
-  override async publicKeyFor(kid: string | undefined): Promise<string> {
-    try {
-      const key = await this.client.getSigningKey(kid);
-      return key.getPublicKey();
-    } catch (error) {
-      if (error instanceof SigningKeyNotFoundError || (error as Error)?.name === 'SigningKeyNotFoundError') {
-        throw new UnknownSigningKeyError('the token is signed by a key the issuer does not publish');
-      }
-      if ((error as Error)?.name === 'JwksRateLimitError') {
-        throw new UnknownSigningKeyError('the token is signed by an unknown key');
-      }
-      throw new IssuerUnreachableError('the issuer keys cannot be fetched');
-    }
+  override publicKeyFor(kid: string | undefined): Promise<string> {
+    return this.keys.publicKeyFor(kid);
   }
 
   private discoverJwksUri(): Promise<string> {
