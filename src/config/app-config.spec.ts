@@ -48,6 +48,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ MASTER_KEY: base.MASTER_KEY }).masterKey).toBe(base.MASTER_KEY);
     expect(loadConfig({ DATABASE_URL: base.DATABASE_URL, MASTER_KEY: base.MASTER_KEY }).auth.issuer).toBeUndefined();
     expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(loadConfig({ REDIS_URL: 'redis-sentinel://s1,s2:26380?sentinelMasterId=main' }).redisUrl).toBe('redis-sentinel://s1,s2:26380?sentinelMasterId=main');
   });
 
   it('still refuses a real database without MASTER_KEY', () => {
@@ -62,7 +63,9 @@ describe('loadConfig', () => {
     expect(errorOf({ ...base, DATABASE_URL: 'mysql://root@host:3306/' })).toMatch(/^DATABASE_URL: must name a database/);
     expect(errorOf({ ...base, AUTH_ISSUER: 'not a url' })).toMatch(/^AUTH_ISSUER: is not a valid URL/);
     expect(errorOf({ ...base, HTTP_PORT: '99999' })).toMatch(/^HTTP_PORT: must be a port/);
-    expect(errorOf({ ...base, REDIS_URL: 'http://x' })).toMatch(/^REDIS_URL:/);
+    expect(errorOf({ ...base, REDIS_URL: 'http://x' })).toMatch(/^REDIS_URL: must start with redis:\/\//);
+    expect(errorOf({ ...base, REDIS_URL: 'redis-sentinel://:hunter2@s1:26379' })).toMatch(/^REDIS_URL: needs \?sentinelMasterId=NAME/);
+    expect(errorOf({ ...base, REDIS_URL: 'redis-sentinel://:hunter2@s1:26379' })).not.toContain('hunter2');
     expect(errorOf({ ...base, TWILIO_BASE_URL: 'http://127.0.0.1:4010/path' })).toMatch(/^TWILIO_BASE_URL: must be an origin/);
     expect(errorOf({ ...base, LOG_LEVEL: 'loud' })).toMatch(/^LOG_LEVEL:/);
     for (const message of [errorOf({ ...base, DATABASE_URL: 'mysql//secret-pass@' })]) expect(message).not.toContain('\n');

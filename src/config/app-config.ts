@@ -2,6 +2,8 @@
  * The service's whole configuration, read once from the environment (CONTRACT.md
  * "Configuration"). Nothing else in the code base reads process.env.
  */
+import { parseRedisUrl, RedisUrlError } from '../common/redis/redis-endpoint';
+
 export interface MysqlDatabaseConfig {
   kind: 'mysql';
   /** mysql://USER:PASS@HOST:PORT/DB as given. */
@@ -158,9 +160,11 @@ export function loadConfig(env: Env): AppConfig {
 
   const redisUrl = read('REDIS_URL');
   if (redisUrl) {
-    const url = parseUrl('REDIS_URL', redisUrl);
-    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
-      throw new ConfigError('REDIS_URL', 'must start with redis:// or rediss://');
+    try {
+      parseRedisUrl(redisUrl);
+    } catch (error) {
+      if (error instanceof RedisUrlError) throw new ConfigError('REDIS_URL', error.message);
+      throw error;
     }
   }
 

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Job, Queue, Worker } from 'bullmq';
 import IORedis, { RedisOptions } from 'ioredis';
+import { createRedisClient, parseRedisUrl, RedisEndpoint } from '../../../common/redis/redis-endpoint';
 import { retryDelayMs } from '../delivery/retry-backoff';
 import { NotificationJob, NotificationJobHandler, NotificationQueue, SentMark } from './notification-queue';
 
@@ -20,6 +21,7 @@ interface Producer {
 }
 
 export interface BullmqQueueOptions {
+  /** REDIS_URL: one server or a Sentinel-managed master (parseRedisUrl). */
   redisUrl: string;
   prefix: string;
   concurrency: number;
@@ -81,9 +83,11 @@ export class BullmqNotificationQueue extends NotificationQueue {
   /** The workers' connection for the "sent" marks (noteSent, findSent, forgetSent): not BullMQ's, so it never waits behind its commands. */
   private marks?: IORedis;
   private closing = false;
+  private readonly endpoint: RedisEndpoint;
 
   constructor(private readonly options: BullmqQueueOptions) {
     super();
+    this.endpoint = parseRedisUrl(options.redisUrl);
   }
 
   async add(jobs: NotificationJob[]): Promise<void> {
@@ -113,7 +117,7 @@ export class BullmqNotificationQueue extends NotificationQueue {
   /** ioredis waits for Redis by itself (reconnecting with short pauses), so the worker can start while Redis is down. */
   startWorker(handler: NotificationJobHandler): void {
     if (this.closing || this.worker) return;
-    const client = new IORedis(this.options.redisUrl, redisOptions({ blocking: true }));
+    const client = createRedisClient(this.endpoint, redisOptions({ blocking: true }));
     client.on('error', () => undefined); // reported through the worker's 'error' event
     const worker = new Worker(QUEUE_NAME, (job: Job<{ id: string }>) => this.process(handler, job), {
       connection: client,
@@ -134,7 +138,7 @@ export class BullmqNotificationQueue extends NotificationQueue {
     this.worker = { worker, client };
     // Like the worker's connection it waits for Redis (a job's mark check waits as its completion would); a mark
     // written while Redis is down goes out when it is back.
-    const marks = new IORedis(this.options.redisUrl, redisOptions({ blocking: true }));
+    const marks = createRedisClient(this.endpoint, redisOptions({ blocking: true }));
     marks.on('error', () => undefined); // the worker's connection reports outages
     this.marks = marks;
   }
@@ -187,7 +191,7 @@ export class BullmqNotificationQueue extends NotificationQueue {
   private async openQueue(): Promise<Queue> {
     if (this.closing) throw new Error('the notification queue is closing');
     if (!this.producer) {
-      const client = new IORedis(this.options.redisUrl, redisOptions({ blocking: false }));
+      const client = createRedisClient(this.endpoint, redisOptions({ blocking: false }));
       client.on('error', () => undefined); // errors surface through the failing calls; the relay logs outages once
       const queue = new Queue(QUEUE_NAME, { connection: client, prefix: this.options.prefix });
       queue.on('error', () => undefined);
