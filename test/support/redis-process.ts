@@ -31,12 +31,8 @@ export class RedisProcess {
   }
 
   async stop(): Promise<void> {
-    const child = this.child;
+    await killAndWait(this.child);
     this.child = undefined;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGKILL');
-    await exited;
   }
 }
 
@@ -82,15 +78,17 @@ export class SentinelProcess {
   }
 
   async stop(): Promise<void> {
-    const child = this.child;
+    await killAndWait(this.child);
     this.child = undefined;
-    if (child && child.exitCode === null) {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGKILL');
-      await exited;
-    }
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+async function killAndWait(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGKILL');
+  await exited;
 }
 
 function canConnect(port: number): Promise<boolean> {
