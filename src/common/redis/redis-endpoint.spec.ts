@@ -40,8 +40,12 @@ describe('parseRedisUrl', () => {
     ['redis-sentinel://:secret@s1:26379', /needs \?sentinelMasterId=NAME/],
     ['redis-sentinel://s1:26379/x?sentinelMasterId=m', /database that is not a number/],
     ['redis-sentinel://s1:70000?sentinelMasterId=m', /port out of range/],
-    ['redis-sentinel://:secret@s1,,s2?sentinelMasterId=m', /not host\[:port\]: ""/],
-    ['redis-sentinel://:secret@?sentinelMasterId=m', /not host\[:port\]/],
+    ['redis-sentinel://:secret@s1,,s2?sentinelMasterId=m', /has sentinel 2 of 3 that is not host\[:port\]/],
+    ['redis-sentinel://:secret@?sentinelMasterId=m', /has sentinel 1 of 1 that is not host\[:port\]/],
+    // Unescaped, these end the authority before the `@`: what is left of it is the password, never to be echoed.
+    ['redis-sentinel://:sec/ret@s1?sentinelMasterId=m', /has sentinel 1 of 1 that is not host\[:port\] \(a password's/],
+    ['redis-sentinel://:sec?ret@s1?sentinelMasterId=m', /has sentinel 1 of 1 that is not host\[:port\]/],
+    ['redis-sentinel://:sec#ret@s1?sentinelMasterId=m', /has sentinel 1 of 1 that is not host\[:port\]/],
     ['redis-sentinel://%zz:secret@s1?sentinelMasterId=m', /malformed %-escape/],
   ])('refuses %s', (url, message) => {
     let error: unknown;

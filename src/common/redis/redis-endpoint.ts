@@ -57,7 +57,8 @@ export function parseRedisUrl(value: string): RedisEndpoint {
   const hostList = at === -1 ? authority : authority.slice(at + 1);
   const credentials = at === -1 ? undefined : parseCredentials(authority.slice(0, at));
 
-  const sentinels = hostList.split(',').map(parseHostPort);
+  const entries = hostList.split(',');
+  const sentinels = entries.map((entry, index) => parseHostPort(entry, `sentinel ${index + 1} of ${entries.length}`));
   const db = path === '' ? 0 : Number(path);
   if (!/^\d{1,5}$/.test(path || '0') || !Number.isSafeInteger(db)) throw new RedisUrlError('has a database that is not a number (…/0)');
 
@@ -114,9 +115,14 @@ function parseCredentials(userInfo: string): { username?: string; password?: str
   }
 }
 
-function parseHostPort(entry: string): { host: string; port: number } {
+/**
+ * `which` names the entry by position, never by its text: with an unescaped
+ * / ? or # in the password the URL splits before the `@`, and the "host"
+ * would be part of the password.
+ */
+function parseHostPort(entry: string, which: string): { host: string; port: number } {
   const match = /^(\[[0-9A-Fa-f:.]+\]|[^:[\]/\s]+)(?::(\d{1,5}))?$/.exec(entry);
-  if (!match) throw new RedisUrlError(`names a sentinel that is not host[:port]: "${entry}"`);
+  if (!match) throw new RedisUrlError(`has ${which} that is not host[:port] (a password's / ? # @ , must be %-escaped)`);
   const port = match[2] === undefined ? DEFAULT_SENTINEL_PORT : Number(match[2]);
   if (port < 1 || port > 65535) throw new RedisUrlError(`names a sentinel port out of range: ${port}`);
   return { host: match[1].replace(/^\[(.*)\]$/, '$1'), port };
