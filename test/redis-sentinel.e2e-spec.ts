@@ -24,7 +24,14 @@ describe('Redis behind Sentinel', () => {
   beforeAll(async () => {
     master = await new RedisProcess().start();
     replica = await new RedisProcess(['--replicaof', '127.0.0.1', String(master.port)]).start();
+    // Sentinel finds replicas in the master's INFO, read when it connects and then every 10 s: the replica must be
+    // in sync before the sentinel starts, and known to it before the master is killed, or there is none to promote.
+    await eventually(async () => ((await ask(replica.port, 'INFO', 'replication')) as string).includes('master_link_status:up'));
     sentinel = await new SentinelProcess(masterName, master.port).start();
+    await eventually(async () => {
+      const replicas = (await ask(sentinel.port, 'SENTINEL', 'REPLICAS', masterName)) as string[][];
+      return replicas.some((fields) => fields[fields.indexOf('port') + 1] === String(replica.port) && fields[fields.indexOf('flags') + 1] === 'slave');
+    }, 20_000);
     twilio = await new TwilioStandIn().start();
     t = await TestApp.start({ REDIS_URL: sentinel.url, TWILIO_BASE_URL: twilio.url, NOTIFICATION_RETRY_BASE_MS: '50' });
     await activeTwilioProvider(t, await t.issuer.owner(), { sid: 'AC7000', token: 'sentinel-token' });
@@ -37,15 +44,21 @@ describe('Redis behind Sentinel', () => {
   const sentRow = (id: string) => eventually(async () => ((await outboxRow(t, id)).state === 'sent' ? outboxRow(t, id) : undefined), 30_000);
   const messagesTo = (to: string) => twilio.acceptedMessages().filter((r) => r.form.To === to);
 
-  async function masterPortNamedBySentinel(): Promise<number> {
-    const client = new Redis({ port: sentinel.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0 });
+  /** One command on a short-lived connection to a server or sentinel of the test's own. */
+  async function ask(port: number, command: string, ...args: string[]): Promise<unknown> {
+    const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client.on('error', () => undefined);
     try {
       await client.connect();
-      const [, port] = (await client.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', masterName)) as [string, string];
-      return Number(port);
+      return await client.call(command, ...args);
     } finally {
       client.disconnect();
     }
+  }
+
+  async function masterPortNamedBySentinel(): Promise<number> {
+    const [, port] = (await ask(sentinel.port, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', masterName)) as [string, string];
+    return Number(port);
   }
 
   it('is ready and delivers codes through the master the sentinel names', async () => {
