@@ -12,6 +12,7 @@ import { freePort } from './free-port';
  */
 export class RedisProcess {
   private child?: ChildProcess;
+  private dir?: string;
   port = 0;
 
   /** `extraArgs`: more redis-server options, e.g. ['--replicaof', '127.0.0.1', '6379']. */
@@ -23,7 +24,9 @@ export class RedisProcess {
 
   async start(): Promise<this> {
     this.port ||= await freePort();
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...this.extraArgs], {
+    // A replica writes the snapshot its master sends into its directory, `--save ''` or not: a directory of its own.
+    this.dir = mkdtempSync(join(tmpdir(), 'idt-redis-'));
+    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '', '--appendonly', 'no', ...this.extraArgs], {
       stdio: 'ignore',
     });
     await waitFor(() => canConnect(this.port), 10_000, `redis-server on port ${this.port} did not start`);
@@ -33,6 +36,8 @@ export class RedisProcess {
   async stop(): Promise<void> {
     await killAndWait(this.child);
     this.child = undefined;
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    this.dir = undefined;
   }
 }
 
