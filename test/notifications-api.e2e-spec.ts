@@ -169,3 +169,42 @@ describe('Codes asked for through the API are delivered and verify', () => {
     expect((await t.request('POST', `${USERS}/${id}/phone/_verify`, { token: await selfToken(id), body: third })).status).toBe(200);
   });
 });
+
+/**
+ * The outbox relay is woken by the commit of every transaction that wrote a
+ * code (on MySQL, transactions go to mysql2 directly and tell TypeORM's
+ * subscribers themselves). With the relay's poll an hour of test time away,
+ * only that wake-up can bring the code to Twilio.
+ */
+describe('A code leaves when its PATCH commits, not at the relay’s next poll', () => {
+  let t: TestApp;
+  let twilio: TwilioStandIn;
+
+  beforeAll(async () => {
+    twilio = await new TwilioStandIn().start();
+    t = await TestApp.start({
+      ...(defaultTopology() === 'mysql' ? { REDIS_URL: testRedisUrl() } : {}),
+      TWILIO_BASE_URL: twilio.url,
+      // The longest poll there is; the relay's first run at start-up is over before the PATCH.
+      NOTIFICATION_RELAY_INTERVAL_MS: '60000',
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await twilio?.stop();
+  });
+
+  it('PatchUser with sendCode reaches Twilio long before the poll would have moved it', async () => {
+    const owner = await t.issuer.owner();
+    const schemaId = await createSchema(t, owner);
+    await activeTwilioProvider(t, owner, { sid: 'AC6060', token: 'wake-token', senderNumber: '+41790006060' });
+    const id = (await createUser(t, owner, { schemaId, data: { name: 'Wake' } }, 'org-1')).id;
+    const to = uniquePhone();
+
+    const patched = await t.request('PATCH', `${USERS}/${id}`, { token: owner, body: { contact: { phone: { number: to, sendCode: {} } } } });
+    expect(patched.status).toBe(200);
+    // eventually gives up after 15 s, a quarter of the poll interval.
+    const sms = await eventually(() => twilio.acceptedMessages().find((r) => r.form.To === to));
+    expect(sms.form.Body).toMatch(CODE);
+  });
+});

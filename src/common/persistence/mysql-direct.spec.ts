@@ -27,6 +27,13 @@ function fakeRunner(connection: object) {
     isTransactionActive: false,
     released: false,
     typeormQueries: [] as string[],
+    /** What entity subscribers were told, and whether the transaction still counted as active then. */
+    broadcasts: [] as Array<{ event: string; active: boolean }>,
+    broadcaster: {
+      broadcast: async (event: string) => {
+        runner.broadcasts.push({ event, active: runner.isTransactionActive });
+      },
+    },
     connect: async () => connection,
     release: async () => {
       runner.released = true;
@@ -35,7 +42,7 @@ function fakeRunner(connection: object) {
       runner.typeormQueries.push(sql);
       return [];
     },
-  } as unknown as QueryRunner & { released: boolean; typeormQueries: string[] };
+  } as unknown as QueryRunner & { released: boolean; typeormQueries: string[]; broadcasts: Array<{ event: string; active: boolean }> };
   (runner as { manager: unknown }).manager = { queryRunner: runner } as unknown as EntityManager;
   return runner;
 }
@@ -58,6 +65,29 @@ describe('mysqlTransaction', () => {
     expect(rows).toEqual([{ statement: 'SELECT * FROM users WHERE id = ? FOR UPDATE', parameters: ['u1'] }]);
     expect(runner.released).toBe(true);
     expect(runner.isTransactionActive).toBe(false);
+  });
+
+  it('tells entity subscribers after COMMIT, as a TypeORM transaction does (the outbox relay wakes on it)', async () => {
+    const { connection, trips } = fakeConnection();
+    const runner = fakeRunner(connection);
+    await mysqlTransaction(runner, async (em) => {
+      await mysqlDeferWrite(em, 'INSERT INTO notification_outbox VALUES (?)', [1]);
+      expect(runner.broadcasts).toEqual([]);
+    });
+    expect(trips).toEqual(['START TRANSACTION;\nINSERT INTO notification_outbox VALUES (?);\nCOMMIT']);
+    expect(runner.broadcasts).toEqual([{ event: 'AfterTransactionCommit', active: false }]);
+  });
+
+  it('tells entity subscribers after a rollback, and not of a commit', async () => {
+    const { connection } = fakeConnection(/^INSERT/);
+    const runner = fakeRunner(connection);
+    await expect(
+      mysqlTransaction(runner, async (em) => {
+        await mysqlDeferWrite(em, 'INSERT INTO notification_outbox VALUES (?)', [1]);
+      }),
+    ).rejects.toThrow('Duplicate entry');
+    expect(runner.broadcasts).toEqual([{ event: 'AfterTransactionRollback', active: false }]);
+    expect(runner.released).toBe(true);
   });
 
   it('sends pending writes ahead of a later read, in the order they were issued', async () => {

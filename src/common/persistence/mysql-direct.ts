@@ -120,7 +120,10 @@ export async function mysqlDeferWrite(em: EntityManager, sql: string, parameters
  * (`em.insert`, `em.findOne`) open no transaction of their own (which would
  * commit this one), and each TypeORM statement first sends what is pending
  * (START TRANSACTION included), so it runs inside the transaction and after
- * the writes issued before it.
+ * the writes issued before it. Entity subscribers hear the transaction end
+ * (afterTransactionCommit or afterTransactionRollback, with the flag already
+ * cleared) as they do from TypeORM's own transactions: the outbox relay
+ * wakes on the commit of a transaction that wrote outbox rows.
  */
 export async function mysqlTransaction<T>(runner: QueryRunner, work: (em: EntityManager) => Promise<T>): Promise<T> {
   try {
@@ -133,16 +136,19 @@ export async function mysqlTransaction<T>(runner: QueryRunner, work: (em: Entity
     }) as QueryRunner['query'];
     const flags = runner as { isTransactionActive: boolean };
     flags.isTransactionActive = true;
+    let result: T;
     try {
-      const result = await work(runner.manager);
+      result = await work(runner.manager);
       await batch.commit();
-      return result;
     } catch (error) {
       await batch.rollback();
-      throw error;
-    } finally {
       flags.isTransactionActive = false;
+      await runner.broadcaster.broadcast('AfterTransactionRollback');
+      throw error;
     }
+    flags.isTransactionActive = false;
+    await runner.broadcaster.broadcast('AfterTransactionCommit');
+    return result;
   } finally {
     await runner.release();
   }
