@@ -11,6 +11,8 @@ import { sample } from './support/prometheus';
 import { SmtpSink } from './support/smtp-sink';
 import { TestApp } from './support/test-app';
 import { TwilioStandIn } from './support/twilio-stand-in';
+import { sentMarkKey } from '../src/modules/notifications/queue/bullmq-notification-queue';
+import Redis from 'ioredis';
 
 jest.setTimeout(30_000);
 
@@ -75,20 +77,27 @@ describe('Notification delivery through BullMQ (Twilio, HTTP provider, SMTP)', (
       expect(twilio.acceptedMessages().find((r) => r.form.To === to)).toMatchObject({ username: 'AC11112222', password: 'rotated-auth-token' });
     });
 
-    it('has one Twilio request open at a time (a worker that dies leaves at most one message in doubt): while Twilio holds one, the next codes wait', async () => {
-      twilio.reply({ hold: true });
+    it('has several Twilio requests open at once (Twilio can be asked afterwards what it accepted), each announced by a "sending" mark', async () => {
+      twilio.reply({ hold: true }, { hold: true }, { hold: true });
       const phones = [uniquePhone(), uniquePhone(), uniquePhone()];
       const ids: string[] = [];
       for (const recipient of phones) ids.push(await enqueueCode(t, { recipient }));
       const ours = () => twilio.messageRequests().filter((r) => phones.includes(r.form.To));
-      await eventually(() => ours().length > 0);
-      await sleep(700); // time for other requests to start, if they could
-      expect(ours()).toHaveLength(1);
+      await eventually(() => ours().length === 3);
+      const marks = new Redis(testRedisUrl());
+      try {
+        const values = await marks.mget(ids.map((id) => sentMarkKey(t.config.queuePrefix, id)));
+        expect(values.map((value) => JSON.parse(value ?? 'null'))).toEqual(ids.map(() => ({ sending: true, attempts: 1 })));
 
-      twilio.releaseHeld();
-      for (const id of ids) await sentRow(id);
-      expect(ours()).toHaveLength(3);
-      expect(ours().every((r) => r.status === 201)).toBe(true);
+        twilio.releaseHeld();
+        for (const id of ids) await sentRow(id);
+        expect(ours().every((r) => r.status === 201)).toBe(true);
+        // Nobody was in doubt: nothing was looked up, and the marks are gone with the rows recorded sent.
+        expect(twilio.messageLookups()).toHaveLength(0);
+        await eventually(async () => (await marks.mget(ids.map((id) => sentMarkKey(t.config.queuePrefix, id)))).every((value) => value === null));
+      } finally {
+        marks.disconnect();
+      }
     });
 
     it('retries Twilio 503 with back-off and delivers on the third attempt', async () => {
@@ -199,6 +208,9 @@ describe('Notification delivery through BullMQ (Twilio, HTTP provider, SMTP)', (
     let endpoint: Server;
     const received: Array<{ body: string; signature: string }> = [];
     const failures: number[] = [];
+    /** While set, requests get no answer until released. */
+    let holding = false;
+    const held: Array<() => void> = [];
     let endpointUrl = '';
 
     beforeAll(async () => {
@@ -206,6 +218,7 @@ describe('Notification delivery through BullMQ (Twilio, HTTP provider, SMTP)', (
         const chunks: Buffer[] = [];
         for await (const chunk of request) chunks.push(chunk as Buffer);
         received.push({ body: Buffer.concat(chunks).toString('utf8'), signature: String(request.headers['zitadel-signature'] ?? '') });
+        if (holding) return void held.push(() => response.end());
         response.statusCode = failures.shift() ?? 200;
         response.end();
       });
@@ -239,6 +252,23 @@ describe('Notification delivery through BullMQ (Twilio, HTTP provider, SMTP)', (
           TriggeringEventType: 'user.human.phone.code.added',
         },
       });
+    });
+
+    it('has one request open at a time (the endpoint cannot be asked what it accepted, so a worker that dies leaves at most one message in doubt)', async () => {
+      // The HTTP provider of the test before is still the active one.
+      holding = true;
+      const phones = [uniquePhone(), uniquePhone(), uniquePhone()];
+      const ids: string[] = [];
+      for (const recipient of phones) ids.push(await enqueueCode(t, { recipient }));
+      const ours = () => received.filter((r) => phones.some((phone) => r.body.includes(phone)));
+      await eventually(() => ours().length > 0);
+      await sleep(700); // time for other requests to start, if they could
+      expect(ours()).toHaveLength(1);
+
+      holding = false;
+      for (const release of held.splice(0)) release();
+      for (const id of ids) await sentRow(id);
+      expect(ours()).toHaveLength(3);
     });
   });
 
@@ -290,13 +320,13 @@ describe('Notification delivery through BullMQ (Twilio, HTTP provider, SMTP)', (
   });
 });
 
-describe('NOTIFICATION_SEND_CONCURRENCY', () => {
+describe('NOTIFICATION_TWILIO_SEND_CONCURRENCY', () => {
   let t: TestApp;
   let twilio: TwilioStandIn;
 
   beforeAll(async () => {
     twilio = await new TwilioStandIn().start();
-    t = await TestApp.start({ REDIS_URL: testRedisUrl(), TWILIO_BASE_URL: twilio.url, NOTIFICATION_SEND_CONCURRENCY: '3' });
+    t = await TestApp.start({ REDIS_URL: testRedisUrl(), TWILIO_BASE_URL: twilio.url, NOTIFICATION_TWILIO_SEND_CONCURRENCY: '3' });
     await activeTwilioProvider(t, await t.issuer.owner(), { sid: 'AC33334444', token: 'auth-token', senderNumber: '+41790000003' });
   });
   afterAll(async () => {

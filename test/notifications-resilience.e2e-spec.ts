@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import { createConnection } from 'mysql2/promise';
 import { testDatabaseServer, testDatabaseUrl } from './support/environment';
+import { FOUND_AT_PROVIDER } from '../src/modules/notifications/delivery/notification-delivery';
 import { eventually, sleep } from './support/eventually';
 import { activeTwilioProvider, enqueueCode, outboxRow, uniquePhone } from './support/notifications';
 import { freePort } from './support/free-port';
@@ -133,6 +134,32 @@ describe('Notification delivery survives Redis outages, crashed and stopped work
       await second.terminate();
     });
 
+    it('does not send a second SMS when a worker is killed after Twilio created the message, before the answer came back: the next worker finds it in Twilio’s list', async () => {
+      const to = uniquePhone();
+      const id = await enqueueCode(api, { recipient: to, code: 'LOST01' });
+      await eventually(async () => ((await outboxRow(api, id)).state === 'queued' ? true : undefined));
+
+      // Twilio has the message; its 201 never reaches the worker.
+      twilio.reply({ hold: true, accept: true });
+      const first = startWorker();
+      const created = await eventually(() => twilio.acceptedMessages().find((r) => r.form.To === to), 30_000).catch((error) => {
+        throw new Error(`${error}\nworker output:\n${first.log}`);
+      });
+      await first.kill();
+      await eventually(() => created.aborted);
+
+      const second = startWorker();
+      const row = await sentRow(api, id).catch((error) => {
+        throw new Error(`${error}\nworker output:\n${second.log}`);
+      });
+      await sleep(1500); // time for a second message, if one were sent
+      expect(twilio.messageRequests().filter((r) => r.form.To === to)).toHaveLength(1);
+      expect(twilio.messageLookups().filter((r) => r.form.To === to)).toHaveLength(1);
+      expect(row).toMatchObject({ state: 'sent', attempts: 1, provider_message_id: created.sid, code_ciphertext: null });
+      expect(second.log).toContain(FOUND_AT_PROVIDER);
+      await second.terminate();
+    });
+
     it('does not send a second SMS when a worker dies after Twilio accepted the message, before it recorded the row sent', async () => {
       const to = uniquePhone();
       const id = await enqueueCode(api, { recipient: to, code: 'ACK001' });
@@ -201,6 +228,59 @@ describe('Notification delivery survives Redis outages, crashed and stopped work
       expect(await outboxRow(api, id)).toMatchObject({ state: 'sent', attempts: 1 });
       expect(twilio.acceptedMessages().filter((r) => r.form.To === to)).toHaveLength(1);
       expect(worker.signal === 'SIGTERM' || worker.exitCode === 0).toBe(true);
+    });
+  });
+
+  describe('a worker killed while Redis loses its data', () => {
+    let api: TestApp;
+    let worker: WorkerProcess | undefined;
+
+    beforeAll(async () => {
+      // A short lock: the relay's sweep looks for queued rows whose job vanished after two of them (2 s).
+      api = await TestApp.start({ REDIS_URL: redis.url, TWILIO_BASE_URL: twilio.url, NOTIFICATION_WORKERS: 'false', NOTIFICATION_LOCK_MS: '1000' });
+      await activeTwilioProvider(api, await api.issuer.owner(), { sid: 'AC9200', token: 'lost-token' });
+    });
+    afterAll(async () => {
+      await worker?.kill();
+      await api?.close();
+    });
+
+    const startWorker = () =>
+      new WorkerProcess({
+        DATABASE_URL: testDatabaseUrl(api.database),
+        MASTER_KEY: TEST_MASTER_KEY,
+        AUTH_ISSUER: api.issuer.url,
+        REDIS_URL: redis.url,
+        QUEUE_PREFIX: api.config.queuePrefix,
+        TWILIO_BASE_URL: twilio.url,
+        NOTIFICATION_LOCK_MS: '1000',
+        LOG_LEVEL: 'info',
+      }).start();
+
+    it('asks Twilio before sending a row the sweep queued again: a message created by the killed worker is not sent twice', async () => {
+      const to = uniquePhone();
+      const id = await enqueueCode(api, { recipient: to, code: 'GONE01' });
+      await eventually(async () => ((await outboxRow(api, id)).state === 'queued' ? true : undefined));
+
+      twilio.reply({ hold: true, accept: true });
+      const first = startWorker();
+      const created = await eventually(() => twilio.acceptedMessages().find((r) => r.form.To === to), 30_000).catch((error) => {
+        throw new Error(`${error}\nworker output:\n${first.log}`);
+      });
+      await first.kill();
+      // Redis restarts without its data: the job and the worker's "sending" mark are gone; the row is still queued.
+      await redis.stop();
+      await redis.start();
+      expect(await outboxRow(api, id)).toMatchObject({ state: 'queued' });
+
+      worker = startWorker();
+      const row = await sentRow(api, id).catch((error) => {
+        throw new Error(`${error}\nworker output:\n${worker!.log}`);
+      });
+      await sleep(1500); // time for a second message, if one were sent
+      expect(twilio.messageRequests().filter((r) => r.form.To === to)).toHaveLength(1);
+      expect(row).toMatchObject({ state: 'sent', provider_message_id: created.sid, code_ciphertext: null });
+      expect(worker.log).toContain(FOUND_AT_PROVIDER);
     });
   });
 });

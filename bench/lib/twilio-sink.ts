@@ -5,14 +5,17 @@ export interface ReceivedMessage {
   /** Which listener got it: one per service instance, so each instance's share is counted at the edge. */
   listener: number;
   to: string;
+  from: string;
   body: string;
+  sid: string;
   receivedAt: number;
 }
 
 /**
  * A minimal Twilio Messages API for the queue benchmark: every
  * `POST …/Messages.json` is recorded (To, Body, arrival time) and answered 201
- * like Twilio. It listens on one port per service instance (each instance gets
+ * like Twilio; `GET …/Messages.json?To=&From=` lists them, newest first (a
+ * worker asks it about a message whose answer it never read). It listens on one port per service instance (each instance gets
  * its own TWILIO_BASE_URL), which tells which instance's worker sent a message
  * without any instrumentation inside the service.
  */
@@ -54,15 +57,27 @@ export class TwilioSink {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const receivedAt = Date.now();
-    if (request.method !== 'POST' || !request.url?.endsWith('/Messages.json')) {
+    const [path, query = ''] = (request.url ?? '').split('?');
+    if (request.method === 'GET' && path.endsWith('/Messages.json')) {
+      const filter = new URLSearchParams(query);
+      const messages = this.messages
+        .filter((m) => (!filter.get('To') || m.to === filter.get('To')) && (!filter.get('From') || m.from === filter.get('From')))
+        .reverse()
+        .slice(0, Number(filter.get('PageSize')) || 50)
+        .map((m) => ({ sid: m.sid, status: 'queued', to: m.to, from: m.from, body: m.body, date_created: new Date(m.receivedAt).toUTCString().replace('GMT', '+0000') }));
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ messages, page: 0, page_size: messages.length, start: 0, end: 0, uri: path, first_page_uri: path, next_page_uri: null, previous_page_uri: null }));
+      return;
+    }
+    if (request.method !== 'POST' || !path.endsWith('/Messages.json')) {
       response.writeHead(404, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ code: 20404, message: 'The requested resource was not found', status: 404 }));
       return;
     }
     const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
     const to = form.get('To') ?? '';
-    this.messages.push({ listener, to, body: form.get('Body') ?? '', receivedAt });
     const sid = `SM${String(++this.sequence).padStart(32, '0')}`;
+    this.messages.push({ listener, to, from: form.get('From') ?? '', body: form.get('Body') ?? '', sid, receivedAt });
     response.writeHead(201, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ sid, status: 'queued', to, from: form.get('From') }));
   }

@@ -196,6 +196,7 @@ async function main(): Promise<number> {
       sentAt: [...facts.sentAt],
       failedAttempts: fleet.failedAttempts,
       alreadySent: fleet.alreadySent,
+      foundAtProvider: fleet.foundAtProvider,
     };
     writeFileSync(process.env.CHAOS_DUMP, JSON.stringify(dump));
   }
@@ -205,7 +206,7 @@ async function main(): Promise<number> {
   verdict.failures.push(...fleet.unexpectedExits());
 
   const apiRelayOutagesMs = api.lines.filter((line) => line.msg === RELAY_RECOVERED).map((line) => Number(line.downForMs));
-  const marks = { stopped: new Set(fleet.alreadySent).size, left: await queueCounter.sentMarks() };
+  const marks = { stopped: new Set(fleet.alreadySent).size, found: new Set(fleet.foundAtProvider).size, left: await queueCounter.sentMarks() };
   printTable(facts, verdict, verified.checked, monkey, { api: apiRelayOutagesMs, workers: fleet.relayOutagesMs }, marks);
   if (verdict.failures.length > 0) {
     console.log(`\nFAIL (${verdict.failures.length}):\n- ${verdict.failures.slice(0, 20).join('\n- ')}`);
@@ -226,7 +227,7 @@ function printTable(
   verifiedCodes: number,
   monkey: ChaosMonkey,
   relayOutagesMs: { api: number[]; workers: number[] },
-  marks: { stopped: number; left: number },
+  marks: { stopped: number; found: number; left: number },
 ): void {
   const outages = (list: number[]) => (list.length === 0 ? 'none' : list.map((ms) => seconds(ms)).join(', '));
   const window = (q: Quantiles) => `p50 ${q.p50} ms, p99 ${q.p99} ms, max ${q.max} ms`;
@@ -240,7 +241,10 @@ function printTable(
     ],
     ['accept→mark window', `${window(verdict.markWindowMs)} (Twilio's 201 → "sent" mark written)`],
     ['accept→row sent', `${window(verdict.ackWindowMs)} (Twilio's 201 → row recorded sent)`],
-    ['re-sends stopped', `${marks.stopped} (a job ran again and found the "sent" mark); ${marks.left} marks left in Redis`],
+    [
+      're-sends stopped',
+      `${marks.stopped + marks.found}: ${marks.stopped} found the "sent" mark, ${marks.found} found their message in Twilio's list (an attempt in doubt); ${marks.left} marks left in Redis`,
+    ],
     ['kills (SIGKILL)', String(facts.kills.length)],
     ['Redis restarts', `${facts.redisRestarts} (data lost each time)`],
     ['relay blocked', `API: ${outages(relayOutagesMs.api)}; workers: ${outages(relayOutagesMs.workers)}`],

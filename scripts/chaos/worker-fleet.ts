@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT, startFlags } from '../../test/support/built-server';
-import { ALREADY_SENT } from '../../src/modules/notifications/delivery/notification-delivery';
+import { ALREADY_SENT, FOUND_AT_PROVIDER } from '../../src/modules/notifications/delivery/notification-delivery';
 
 /** Lines a worker printed last, kept for the failure report (its logs are JSON lines at LOG_LEVEL). */
 const KEPT_LINES = 50;
@@ -43,6 +43,8 @@ export class WorkerFleet {
   readonly markedAt = new Map<string, number>();
   /** Row ids whose job found the mark of an earlier run and did not send again. */
   readonly alreadySent: string[] = [];
+  /** Rows whose attempt in doubt a job found among Twilio's messages (FOUND_AT_PROVIDER). */
+  readonly foundAtProvider: string[] = [];
   private readonly crashes: string[] = [];
   private stopping = false;
 
@@ -112,6 +114,7 @@ export class WorkerFleet {
       return;
     }
     if (line.msg === ALREADY_SENT && line.notificationId) this.alreadySent.push(line.notificationId);
+    if (line.msg === FOUND_AT_PROVIDER && line.notificationId) this.foundAtProvider.push(line.notificationId);
     if (line.msg?.startsWith('notification attempt failed') && line.notificationId) {
       slot.delivering = true;
       this.failedAttempts.push({ notificationId: line.notificationId, error: line.error ?? '', at: line.time ?? Date.now() });

@@ -87,6 +87,7 @@ describe('loadConfig', () => {
       workers: true,
       concurrency: 50,
       sendConcurrency: 1,
+      twilioSendConcurrency: 16,
       retryBaseMs: 1000,
       relayIntervalMs: 200,
       lockMs: 30_000,
@@ -99,6 +100,7 @@ describe('loadConfig', () => {
     const custom = loadConfig({ ...base, NOTIFICATION_WORKERS: 'false', SMS_CODES_PER_10_MIN: '5', SMS_RESEND_COOLDOWN_SECONDS: '0' });
     expect(custom.notifications.workers).toBe(false);
     expect(loadConfig({ ...base, NOTIFICATION_SEND_CONCURRENCY: '8' }).notifications.sendConcurrency).toBe(8);
+    expect(loadConfig({ ...base, NOTIFICATION_TWILIO_SEND_CONCURRENCY: '4' }).notifications.twilioSendConcurrency).toBe(4);
     expect(custom.notifications.limits.sms).toEqual({ codesPer10Minutes: 5, resendCooldownSeconds: 0 });
   });
 
@@ -108,6 +110,7 @@ describe('loadConfig', () => {
     expect(errorOf({ ...base, SMS_RESEND_COOLDOWN_SECONDS: '-1' })).toMatch(/^SMS_RESEND_COOLDOWN_SECONDS:/);
     expect(errorOf({ ...base, NOTIFICATION_CONCURRENCY: 'many' })).toMatch(/^NOTIFICATION_CONCURRENCY:/);
     expect(errorOf({ ...base, NOTIFICATION_SEND_CONCURRENCY: '0' })).toMatch(/^NOTIFICATION_SEND_CONCURRENCY:/);
+    expect(errorOf({ ...base, NOTIFICATION_TWILIO_SEND_CONCURRENCY: '0' })).toMatch(/^NOTIFICATION_TWILIO_SEND_CONCURRENCY:/);
   });
 
   it('never repeats a database password in an error', () => {

@@ -52,6 +52,13 @@ export interface NotificationConfig {
    * re-send up to this many.
    */
   sendConcurrency: number;
+  /**
+   * NOTIFICATION_TWILIO_SEND_CONCURRENCY: requests to Twilio's Messages API
+   * one process has open at the same time. Twilio can be asked afterwards
+   * what it accepted, and a killed worker's open messages are looked up
+   * before they are sent again, so this adds no re-sends.
+   */
+  twilioSendConcurrency: number;
   /** NOTIFICATION_RETRY_BASE_MS: first retry delay; doubles per attempt, with jitter. */
   retryBaseMs: number;
   /** NOTIFICATION_RELAY_INTERVAL_MS: how often the outbox relay polls. */
@@ -219,6 +226,7 @@ function loadNotificationConfig(read: (name: string) => string | undefined): Not
     workers: workers === 'true',
     concurrency: int('NOTIFICATION_CONCURRENCY', 50, 1, 1000),
     sendConcurrency: int('NOTIFICATION_SEND_CONCURRENCY', 1, 1, 1000),
+    twilioSendConcurrency: int('NOTIFICATION_TWILIO_SEND_CONCURRENCY', 16, 1, 1000),
     retryBaseMs: int('NOTIFICATION_RETRY_BASE_MS', 1000, 1, 600_000),
     relayIntervalMs: int('NOTIFICATION_RELAY_INTERVAL_MS', 200, 10, 60_000),
     lockMs: int('NOTIFICATION_LOCK_MS', 30_000, 1000, 600_000),

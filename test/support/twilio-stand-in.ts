@@ -17,8 +17,12 @@ export interface TwilioRequest {
   receivedAt: number;
   /** Date.now() when the stand-in wrote its answer. */
   answeredAt?: number;
-  /** The sid of the message or verification it answered 201 with (what the service should record). */
+  /** The sid of the message or verification it created (what the service should record). */
   sid?: string;
+  /** Twilio created the message: answered 201, or accepted before holding its answer (`{ hold: true, accept: true }`). */
+  created?: boolean;
+  /** Date.now() when Twilio created the message. */
+  createdAt?: number;
   /**
    * Date.now() when the TCP connection the request came on closed. A client
    * process that is killed closes all its connections at that moment, so the
@@ -27,10 +31,15 @@ export interface TwilioRequest {
   connectionClosedAt?: number;
 }
 
-/** A programmed answer for the next matching request. */
+/**
+ * A programmed answer for the next request that creates something (POST).
+ * `hold`: the answer waits until released or until the client goes away;
+ * with `accept`, Twilio has created the message before it holds the answer
+ * (it is in the Messages list, as when a 201 is lost on the way back).
+ */
 export type TwilioReply =
   | { status: number; code?: number; message?: string }
-  | { hold: true };
+  | { hold: true; accept?: boolean };
 
 interface Held {
   request: TwilioRequest;
@@ -39,7 +48,8 @@ interface Held {
 
 /**
  * A local HTTP server that speaks the part of Twilio's REST API this service
- * uses: Messages (2010-04-01), Verify v2 Verifications and VerificationCheck.
+ * uses: Messages (2010-04-01: create, and the list filtered by To and From,
+ * newest first), Verify v2 Verifications and VerificationCheck.
  * It records Basic-auth credentials and form fields, answers like Twilio, and
  * can fail on demand (HTTP statuses, Twilio error codes, or holding a request
  * open until released or until the client disconnects).
@@ -95,13 +105,19 @@ export class TwilioStandIn {
     for (const held of this.held.splice(0)) held.release();
   }
 
-  /** Message requests that Twilio accepted (answered 201). */
+  /** Messages Twilio created (answered 201, or accepted and then held). */
   acceptedMessages(): TwilioRequest[] {
-    return this.requests.filter((r) => r.path.endsWith('/Messages.json') && r.status === 201);
+    return this.messageRequests().filter((r) => r.created);
   }
 
+  /** Requests to create a message, whatever their answer. */
   messageRequests(): TwilioRequest[] {
-    return this.requests.filter((r) => r.path.endsWith('/Messages.json'));
+    return this.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/Messages.json'));
+  }
+
+  /** Requests for the Messages list (what a worker asks about a message in doubt). */
+  messageLookups(): TwilioRequest[] {
+    return this.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/Messages.json'));
   }
 
   async stop(): Promise<void> {
@@ -116,8 +132,11 @@ export class TwilioStandIn {
     const [username = '', password = ''] = Buffer.from((request.headers.authorization ?? '').replace(/^Basic /, ''), 'base64')
       .toString('utf8')
       .split(/:(.*)/s);
-    const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
-    const recorded: TwilioRequest = { method: request.method ?? '', path: (request.url ?? '').split('?')[0], username, password, form, aborted: false, receivedAt: Date.now() };
+    const [path, query = ''] = (request.url ?? '').split('?');
+    const method = request.method ?? '';
+    // A GET's filters are in its query, a POST's fields in its body: both end up in `form`.
+    const form = Object.fromEntries(new URLSearchParams(method === 'GET' ? query : Buffer.concat(chunks).toString('utf8')));
+    const recorded: TwilioRequest = { method, path, username, password, form, aborted: false, receivedAt: Date.now() };
     this.requests.push(recorded);
     this.connections.get(request.socket)?.push(recorded);
 
@@ -129,12 +148,13 @@ export class TwilioStandIn {
       response.end(JSON.stringify(body));
     };
 
-    const reply = this.replies.shift() ?? this.fault;
+    const reply = (method === 'POST' ? this.replies.shift() : undefined) ?? this.fault;
     if (reply && 'hold' in reply) {
       response.on('close', () => {
         if (recorded.status === undefined) recorded.aborted = true;
       });
-      this.held.push({ request: recorded, release: () => answer(...this.success(recorded)) });
+      const created = reply.accept ? this.success(recorded) : undefined;
+      this.held.push({ request: recorded, release: () => answer(...(created ?? this.success(recorded))) });
       return;
     }
     if (reply) {
@@ -149,10 +169,13 @@ export class TwilioStandIn {
   }
 
   private success(request: TwilioRequest): [number, unknown] {
+    if (request.method === 'GET' && request.path.endsWith('/Messages.json')) return [200, this.messageList(request)];
     const id = String(++this.sequence).padStart(32, '0');
     if (request.path.endsWith('/Messages.json')) {
       request.sid = `SM${id}`;
-      return [201, { sid: `SM${id}`, status: 'queued', to: request.form.To, from: request.form.From, body: request.form.Body }];
+      request.created = true;
+      request.createdAt = Date.now();
+      return [201, messageResource(request)];
     }
     if (request.path.endsWith('/Verifications')) {
       this.verifyCodes.set(request.form.To, String(100000 + this.sequence));
@@ -168,4 +191,32 @@ export class TwilioStandIn {
     }
     return [404, { code: 20404, message: 'The requested resource was not found', status: 404 }];
   }
+
+  /** One page of the account's messages, newest first, filtered by To and From as Twilio filters them. */
+  private messageList(request: TwilioRequest): unknown {
+    const account = request.path.split('/')[3];
+    const pageSize = Math.min(1000, Number(request.form.PageSize) || 50);
+    const messages = this.acceptedMessages()
+      .filter((m) => m.path.split('/')[3] === account)
+      .filter((m) => (!request.form.To || m.form.To === request.form.To) && (!request.form.From || m.form.From === request.form.From))
+      .sort((a, b) => b.createdAt! - a.createdAt!)
+      .slice(0, pageSize)
+      .map(messageResource);
+    const uri = `${request.path}?PageSize=${pageSize}&Page=0`;
+    return { messages, page: 0, page_size: pageSize, start: 0, end: Math.max(0, messages.length - 1), uri, first_page_uri: uri, next_page_uri: null, previous_page_uri: null };
+  }
+}
+
+/** A Message resource as Twilio's 2010-04-01 API writes it (the fields the SDK reads that matter here). */
+function messageResource(request: TwilioRequest): Record<string, unknown> {
+  return {
+    sid: request.sid,
+    account_sid: request.path.split('/')[3],
+    status: 'queued',
+    to: request.form.To,
+    from: request.form.From,
+    body: request.form.Body,
+    date_created: new Date(request.createdAt!).toUTCString().replace('GMT', '+0000'),
+    date_sent: null,
+  };
 }

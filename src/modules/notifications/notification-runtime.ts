@@ -23,7 +23,7 @@ export class NotificationRuntime implements OnApplicationBootstrap, BeforeApplic
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.notifications.workers) this.queue.startWorker((id) => this.delivery.deliver(id));
+    if (this.config.notifications.workers) this.queue.startWorker((id, job) => this.delivery.deliver(id, job));
     if (this.queue.canDeliver) this.relay.start();
     else this.logger.warn('NOTIFICATION_WORKERS=false without REDIS_URL: this process sends no codes; they wait in notification_outbox for a process with workers');
   }

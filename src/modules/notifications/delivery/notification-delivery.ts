@@ -8,11 +8,11 @@ import { MetricsService } from '../../../metrics/metrics.service';
 import { EmailSender } from '../email/email-sender';
 import { NotificationEntity, outboxCodeAad } from '../notification.entity';
 import { NotificationRepository } from '../notification.repository';
-import { NotificationQueue, SentMark } from '../queue/notification-queue';
+import { DeliveryMark, NotificationQueue, SentMark } from '../queue/notification-queue';
 import { renderUrlTemplate } from '../render-url-template';
 import { ActiveSmsProvider } from '../sms/active-sms-provider';
-import { SentMessage } from '../sms/sms-sender';
-import { ClassifiedFailure, DeliveryError, classifyDeliveryError } from './delivery-error';
+import { SentMessage, SmsMessage } from '../sms/sms-sender';
+import { ClassifiedFailure, DeliveryError, ProviderHttpError, classifyDeliveryError } from './delivery-error';
 import { EMAIL_SUBJECT, emailCodeHtml, emailCodeText, phoneCodeText } from './message-texts';
 import { nextAttemptDelayMs } from './retry-backoff';
 import { SendGate } from './send-gate';
@@ -20,6 +20,13 @@ import { TickBatcher } from './tick-batcher';
 
 interface SentRecord extends SentMark {
   id: string;
+}
+
+interface CallResult {
+  mark: SentMark;
+  markedAt: number;
+  /** The provider had the message from an earlier attempt; nothing was sent. */
+  found: boolean;
 }
 
 /** What the queue should do with the job after one attempt. */
@@ -31,6 +38,25 @@ const SENT_MARK_GRACE_MS = 60 * 60_000;
 
 /** The log line of a job that found its row's message accepted already (`npm run chaos` counts them). */
 export const ALREADY_SENT = 'notification was accepted by the provider before; recorded sent without sending it again';
+/** The log line of a job that asked the provider about an attempt in doubt and found the message there (`npm run chaos` counts them). */
+export const FOUND_AT_PROVIDER = 'notification was found among the messages the provider accepted; recorded sent without sending it again';
+/** How much earlier than the row the provider's clock may date its message. */
+const PROVIDER_CLOCK_SKEW_MS = 5 * 60_000;
+
+/** How a provider request may go (see NotificationDelivery.call). */
+interface Request {
+  send(): Promise<SentMessage>;
+  /** Present when the provider can be asked afterwards whether it accepted the message. */
+  lookUp?(since: Date): Promise<SentMessage | null>;
+}
+
+/** What the job knows about an earlier attempt of its row. */
+interface Doubt {
+  /** An earlier attempt may have been accepted without anyone noting it (a `sending` mark, or a job queued again by the sweep). */
+  inDoubt: boolean;
+  /** The number of that attempt, for the row if the provider has its message. */
+  attempts: number;
+}
 
 /**
  * One delivery attempt of one outbox row: the job handler of both queue
@@ -43,17 +69,27 @@ export const ALREADY_SENT = 'notification was accepted by the provider before; r
  * for BullMQ, written in the same tick); the row itself is recorded sent by
  * a batched UPDATE a little later. A job that finds such a mark on a row not
  * yet recorded sent (its first worker died in between) records it sent and
- * sends nothing. Provider requests go out one at a time per process
- * (SendGate), so a worker that dies has at most one message whose fate it
- * did not note: a kill re-sends at most that one.
+ * sends nothing. Twilio's Messages API can be asked afterwards what it
+ * accepted, so its requests go out several at a time and a job whose
+ * earlier attempt is in doubt asks before it sends; requests to any other
+ * provider go out one at a time per process (SendGate), so a worker that
+ * dies has at most one of those whose fate it did not note: a kill re-sends
+ * at most that one.
  */
 @Injectable()
 export class NotificationDelivery {
   private readonly logger = new Logger('NotificationDelivery');
   /** Concurrent jobs read their rows with one query and record their deliveries with one statement. */
   private readonly rows = new TickBatcher((ids: string[]) => this.notifications.findMany(this.unitOfWork.reader, ids));
-  /** NOTIFICATION_SEND_CONCURRENCY provider requests at a time in this process, one by default (see SendGate); the rest of a job runs alongside the others. */
+  /**
+   * NOTIFICATION_SEND_CONCURRENCY requests at a time in this process to a
+   * provider that cannot be asked what it accepted (HTTP provider, SMTP,
+   * Twilio Verify), one by default (see SendGate); the rest of a job runs
+   * alongside the others.
+   */
   private readonly gate: SendGate;
+  /** NOTIFICATION_TWILIO_SEND_CONCURRENCY requests at a time to a provider that can be asked (Twilio's Messages API). */
+  private readonly lookUpGate: SendGate;
   /** …and look up their "sent" marks with one query, at the same time as the rows. */
   private readonly marks = new TickBatcher((ids: string[]) => this.queue.findSent(ids));
   private readonly sentRecords = new TickBatcher(async (sent: SentRecord[]) => {
@@ -75,17 +111,18 @@ export class NotificationDelivery {
     @Optional() private readonly metrics?: MetricsService,
   ) {
     this.gate = new SendGate(config.notifications.sendConcurrency);
+    this.lookUpGate = new SendGate(config.notifications.twilioSendConcurrency);
   }
 
-  async deliver(id: string): Promise<DeliveryOutcome> {
+  async deliver(id: string, job: { recheck: boolean } = { recheck: false }): Promise<DeliveryOutcome> {
     const [row, mark] = await Promise.all([this.rows.call(id), this.marks.call(id)]);
     if (!row || row.state === 'sent' || row.state === 'failed') {
       if (mark) this.queue.forgetSent([id]);
       return { kind: 'done' };
     }
-    if (mark) {
+    if (mark?.state === 'accepted') {
       // The provider accepted it already; the worker that sent it died before the row said so.
-      await this.sentRecords.call({ id: row.id, ...mark });
+      await this.sentRecords.call({ id: row.id, attempts: mark.attempts, providerMessageId: mark.providerMessageId, providerId: mark.providerId });
       this.logger.log({ notificationId: row.id, channel: row.channel, attempts: mark.attempts, providerId: mark.providerId }, ALREADY_SENT);
       this.metrics?.recordDelivery(row.channel, 'sent');
       return { kind: 'done' };
@@ -97,10 +134,15 @@ export class NotificationDelivery {
       return { kind: 'done' };
     }
 
+    const doubt = doubtOf(mark, job.recheck, row.attempts);
     let providerId: string | null = null;
     try {
-      const { markedAt } = await this.send(row, attempts, (id) => (providerId = id));
-      this.logger.debug({ notificationId: row.id, channel: row.channel, attempts, providerId, markedAt }, 'notification sent');
+      const result = await this.send(row, attempts, doubt, (id) => (providerId = id));
+      if (result.found) {
+        this.logger.log({ notificationId: row.id, channel: row.channel, attempts: result.mark.attempts, providerId }, FOUND_AT_PROVIDER);
+      } else {
+        this.logger.debug({ notificationId: row.id, channel: row.channel, attempts, providerId, markedAt: result.markedAt }, 'notification sent');
+      }
       this.metrics?.recordDelivery(row.channel, 'sent');
       return { kind: 'done' };
     } catch (error) {
@@ -120,24 +162,26 @@ export class NotificationDelivery {
   }
 
   /** Sends the row's message and notes the provider's acceptance (see call). */
-  private async send(row: NotificationEntity, attempts: number, usedProvider: (id: string) => void): Promise<{ mark: SentMark; markedAt: number }> {
+  private async send(row: NotificationEntity, attempts: number, doubt: Doubt, usedProvider: (id: string) => void): Promise<CallResult> {
     const code = this.openCode(row);
     const validMinutes = Math.max(1, Math.round((row.expiresAt.getTime() - row.createdAt.getTime()) / 60_000));
     if (row.channel === 'sms') {
       const sender = await this.smsProviders.sender();
       if (!sender) throw new DeliveryError('transient', 'no active SMS provider');
       usedProvider(sender.providerId);
-      return this.call(row, attempts, sender.providerId, () =>
-        sender.send({
-          notificationId: row.id,
-          to: row.recipient,
-          code,
-          text: code === undefined ? undefined : phoneCodeText(code, validMinutes),
-          userId: row.userId,
-          organizationId: row.organizationId,
-          eventType: PHONE_CODE_ADDED,
-        }),
-      );
+      const sms: SmsMessage = {
+        notificationId: row.id,
+        to: row.recipient,
+        code,
+        text: code === undefined ? undefined : phoneCodeText(code, validMinutes),
+        userId: row.userId,
+        organizationId: row.organizationId,
+        eventType: PHONE_CODE_ADDED,
+      };
+      return this.call(row, attempts, sender.providerId, doubt, {
+        send: () => sender.send(sms),
+        ...(sender.canLookUp(sms) ? { lookUp: (since: Date) => sender.lookUp(sms, since) } : {}),
+      });
     }
     if (code === undefined) throw new DeliveryError('permanent', 'an email notification needs a code');
     let link: string | undefined;
@@ -148,38 +192,65 @@ export class NotificationDelivery {
         throw new DeliveryError('permanent', (error as Error).message);
       }
     }
-    return this.call(row, attempts, null, () =>
-      this.email.send({
-        to: row.recipient,
-        subject: EMAIL_SUBJECT,
-        text: emailCodeText(code, validMinutes, link),
-        html: emailCodeHtml(code, validMinutes, link),
-      }),
-    );
+    return this.call(row, attempts, null, doubt, {
+      send: () =>
+        this.email.send({
+          to: row.recipient,
+          subject: EMAIL_SUBJECT,
+          text: emailCodeText(code, validMinutes, link),
+          html: emailCodeHtml(code, validMinutes, link),
+        }),
+    });
   }
 
   /**
-   * The provider request in its turn at the gate, then, before the gate lets
+   * The provider request in its turn at a gate, then, before the gate lets
    * the next one go: the "sent" mark the moment the provider accepted (in the
    * same tick as its answer; from then on a second run of the job sends
    * nothing) and the row recorded sent in the database (which outlives a
-   * Redis that lost its data, and the mark with it). So at any moment at most
-   * one message of this process is accepted, or may be, without the
-   * database knowing. Letting the next request go once the mark is written,
-   * with the rows recorded in groups behind, delivered 482–485 codes/s from
-   * one worker process instead of 346–357 (bench/queue-burst.ts), but a kill
-   * followed by a Redis that loses its data before the killed jobs run again
-   * then re-sends every row of the group being recorded: more than one
-   * message per kill.
+   * Redis that lost its data, and the mark with it).
+   *
+   * A provider that can be asked what it accepted (Twilio's Messages API:
+   * `lookUp`) gets NOTIFICATION_TWILIO_SEND_CONCURRENCY requests at a time,
+   * each announced by a "sending" mark written before it leaves; a job that
+   * finds such a mark (its worker was killed with the request open, or the
+   * request timed out) or was queued again by the relay's sweep asks the
+   * provider first and records the message it finds instead of sending it
+   * again. Any other provider gets NOTIFICATION_SEND_CONCURRENCY (1): at any
+   * moment at most one of this process's messages may have been accepted
+   * without the database knowing. Letting the next request go once the mark
+   * is written, with the rows recorded in groups behind, delivered 482–485
+   * codes/s from one worker process instead of 346–357 (bench/queue-burst.ts),
+   * but a kill followed by a Redis that loses its data before the killed jobs
+   * run again then re-sends every row of the group being recorded.
    */
-  private call(row: NotificationEntity, attempts: number, providerId: string | null, request: () => Promise<SentMessage>): Promise<{ mark: SentMark; markedAt: number }> {
-    return this.gate.run(async () => {
-      const sent = await request();
+  private async call(row: NotificationEntity, attempts: number, providerId: string | null, doubt: Doubt, request: Request): Promise<CallResult> {
+    if (doubt.inDoubt && request.lookUp) {
+      const found = await request.lookUp(new Date(row.createdAt.getTime() - PROVIDER_CLOCK_SKEW_MS));
+      if (found) {
+        const mark: SentMark = { attempts: doubt.attempts, providerMessageId: found.providerMessageId, providerId };
+        await this.sentRecords.call({ id: row.id, ...mark });
+        return { mark, markedAt: Date.now(), found: true };
+      }
+    }
+    // Without a "sending" mark that outlives this process, a request must count as one that cannot be asked about.
+    const announced = request.lookUp !== undefined && this.queue.canNoteSending();
+    return (announced ? this.lookUpGate : this.gate).run(async () => {
+      const keepForMs = row.expiresAt.getTime() - this.clock.now().getTime() + SENT_MARK_GRACE_MS;
+      if (announced) this.queue.noteSending(row.id, attempts, keepForMs);
+      let sent: SentMessage;
+      try {
+        sent = await request.send();
+      } catch (error) {
+        // The provider answered "no": this attempt is not in doubt. A timeout or a cut connection stays in doubt.
+        if (announced && error instanceof ProviderHttpError) this.queue.forgetSent([row.id]);
+        throw error;
+      }
       const mark: SentMark = { attempts, providerMessageId: sent.providerMessageId, providerId };
-      this.queue.noteSent(row.id, mark, row.expiresAt.getTime() - this.clock.now().getTime() + SENT_MARK_GRACE_MS);
+      this.queue.noteSent(row.id, mark, keepForMs);
       const markedAt = Date.now();
       await this.sentRecords.call({ id: row.id, ...mark });
-      return { mark, markedAt };
+      return { mark, markedAt, found: false };
     });
   }
 
@@ -197,6 +268,8 @@ export class NotificationDelivery {
     await this.unitOfWork.write((writer) =>
       this.notifications.markFailed(writer, row.id, { attempts, at: this.clock.now(), error: failure.reason, providerId }),
     );
+    // A "sending" mark of an attempt in doubt is of no use to a row that will not be sent.
+    this.queue.forgetSent([row.id]);
     this.logger.warn(
       { notificationId: row.id, channel: row.channel, purpose: row.purpose, recipient: maskRecipient(row.recipient), attempts, error: failure.reason },
       'notification failed; it stays in notification_outbox with state failed',
@@ -210,4 +283,9 @@ export function maskRecipient(recipient: string): string {
   const at = recipient.indexOf('@');
   if (at > 0) return `${recipient[0]}***${recipient.slice(at)}`;
   return recipient.length > 5 ? `${recipient.slice(0, 3)}***${recipient.slice(-2)}` : '***';
+}
+
+function doubtOf(mark: DeliveryMark | null, recheck: boolean, rowAttempts: number): Doubt {
+  if (mark?.state === 'sending') return { inDoubt: true, attempts: mark.attempts };
+  return { inDoubt: recheck, attempts: Math.max(1, rowAttempts) };
 }

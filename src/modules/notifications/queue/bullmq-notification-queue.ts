@@ -3,7 +3,7 @@ import { Job, Queue, Worker } from 'bullmq';
 import IORedis, { RedisOptions } from 'ioredis';
 import { createRedisClient, parseRedisUrl, RedisEndpoint } from '../../../common/redis/redis-endpoint';
 import { retryDelayMs } from '../delivery/retry-backoff';
-import { NotificationJob, NotificationJobHandler, NotificationQueue, SentMark } from './notification-queue';
+import { DeliveryMark, NotificationJob, NotificationJobHandler, NotificationQueue, SentMark } from './notification-queue';
 
 const QUEUE_NAME = 'notifications';
 const JOB_NAME = 'deliver';
@@ -96,7 +96,7 @@ export class BullmqNotificationQueue extends NotificationQueue {
     await queue.addBulk(
       jobs.map((job) => ({
         name: JOB_NAME,
-        data: { id: job.id },
+        data: job.recheck ? { id: job.id, recheck: true } : { id: job.id },
         opts: {
           jobId: jobIdFor(job.id),
           attempts: MAX_ATTEMPTS,
@@ -119,7 +119,7 @@ export class BullmqNotificationQueue extends NotificationQueue {
     if (this.closing || this.worker) return;
     const client = createRedisClient(this.endpoint, redisOptions({ blocking: true }));
     client.on('error', () => undefined); // reported through the worker's 'error' event
-    const worker = new Worker(QUEUE_NAME, (job: Job<{ id: string }>) => this.process(handler, job), {
+    const worker = new Worker(QUEUE_NAME, (job: Job<{ id: string; recheck?: boolean }>) => this.process(handler, job), {
       connection: client,
       prefix: this.options.prefix,
       concurrency: this.options.concurrency,
@@ -148,7 +148,18 @@ export class BullmqNotificationQueue extends NotificationQueue {
     this.marks?.set(sentMarkKey(this.options.prefix, id), JSON.stringify(mark), 'PX', Math.max(1000, Math.round(keepForMs))).catch(() => undefined);
   }
 
-  override async findSent(ids: string[]): Promise<Array<SentMark | null>> {
+  override noteSending(id: string, attempts: number, keepForMs: number): void {
+    // Written to the socket before the provider request is: a process killed after both left still delivers both.
+    this.marks
+      ?.set(sentMarkKey(this.options.prefix, id), JSON.stringify({ sending: true, attempts }), 'PX', Math.max(1000, Math.round(keepForMs)))
+      .catch(() => undefined);
+  }
+
+  override canNoteSending(): boolean {
+    return this.marks?.status === 'ready';
+  }
+
+  override async findSent(ids: string[]): Promise<Array<DeliveryMark | null>> {
     if (!this.marks || ids.length === 0) return ids.map(() => null);
     const values = await this.marks.mget(ids.map((id) => sentMarkKey(this.options.prefix, id)));
     return values.map((value) => (value ? parseSentMark(value) : null));
@@ -210,8 +221,8 @@ export class BullmqNotificationQueue extends NotificationQueue {
     return queue;
   }
 
-  private async process(handler: NotificationJobHandler, job: Job<{ id: string }>): Promise<void> {
-    const outcome = await handler(job.data.id);
+  private async process(handler: NotificationJobHandler, job: Job<{ id: string; recheck?: boolean }>): Promise<void> {
+    const outcome = await handler(job.data.id, { recheck: job.data.recheck === true });
     if (outcome.kind === 'retry') throw new RetryLater(outcome.delayMs);
   }
 }
@@ -234,13 +245,14 @@ export function redisOptions({ blocking }: { blocking: boolean }): RedisOptions 
   };
 }
 
-function parseSentMark(value: string): SentMark | null {
+export function parseSentMark(value: string): DeliveryMark {
   try {
-    const mark = JSON.parse(value) as Partial<SentMark>;
-    return { providerMessageId: mark.providerMessageId ?? null, providerId: mark.providerId ?? null, attempts: Number(mark.attempts) || 1 };
+    const mark = JSON.parse(value) as Partial<SentMark> & { sending?: unknown };
+    if (mark.sending === true) return { state: 'sending', attempts: Number(mark.attempts) || 1 };
+    return { state: 'accepted', providerMessageId: mark.providerMessageId ?? null, providerId: mark.providerId ?? null, attempts: Number(mark.attempts) || 1 };
   } catch {
     // Not ours (written by hand?): still a sign that the message went out.
-    return { providerMessageId: null, providerId: null, attempts: 1 };
+    return { state: 'accepted', providerMessageId: null, providerId: null, attempts: 1 };
   }
 }
 

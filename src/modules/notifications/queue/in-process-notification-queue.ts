@@ -14,6 +14,8 @@ export class InProcessNotificationQueue extends NotificationQueue {
   private readonly waiting: string[] = [];
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly failures = new Map<string, number>();
+  /** Jobs the relay's sweep queued again (NotificationJob.recheck). */
+  private readonly recheck = new Set<string>();
   private handler?: NotificationJobHandler;
   private running = 0;
   private closing = false;
@@ -31,6 +33,7 @@ export class InProcessNotificationQueue extends NotificationQueue {
     for (const job of jobs) {
       if (this.known.has(job.id)) continue;
       this.known.add(job.id);
+      if (job.recheck) this.recheck.add(job.id);
       this.waiting.push(job.id);
     }
     this.pump();
@@ -60,7 +63,7 @@ export class InProcessNotificationQueue extends NotificationQueue {
 
   private run(id: string): void {
     this.running++;
-    this.handler!(id)
+    this.handler!(id, { recheck: this.recheck.has(id) })
       .then(
         (outcome) => (outcome.kind === 'retry' ? this.retryLater(id, outcome.delayMs) : this.forget(id)),
         (error: unknown) => {
@@ -91,6 +94,7 @@ export class InProcessNotificationQueue extends NotificationQueue {
 
   private forget(id: string): void {
     this.known.delete(id);
+    this.recheck.delete(id);
     this.failures.delete(id);
   }
 }

@@ -4,9 +4,16 @@ import type { DeliveryOutcome } from '../delivery/notification-delivery';
 export interface NotificationJob {
   id: string;
   expiresAt: Date;
+  /**
+   * The row was queued before and its job vanished (Redis lost its data, or
+   * the process of an in-process queue died): an attempt may have reached
+   * the provider with nobody left to note it, so the provider is asked
+   * first where it can be (NotificationDelivery).
+   */
+  recheck?: boolean;
 }
 
-export type NotificationJobHandler = (id: string) => Promise<DeliveryOutcome>;
+export type NotificationJobHandler = (id: string, job: { recheck: boolean }) => Promise<DeliveryOutcome>;
 
 /** What a worker records the moment a provider accepted a row's message (see NotificationQueue.noteSent). */
 export interface SentMark {
@@ -15,6 +22,13 @@ export interface SentMark {
   /** The row's attempts, counting the one that sent it. */
   attempts: number;
 }
+
+/**
+ * A row's mark in the queue: `sending` from just before a provider request
+ * that the provider can later be asked about (NotificationQueue.noteSending)
+ * until its outcome is known; `accepted` once the provider took it.
+ */
+export type DeliveryMark = { state: 'sending'; attempts: number } | ({ state: 'accepted' } & SentMark);
 
 /**
  * The queue between the outbox relay and the delivery workers (STYLE.md §4).
@@ -52,11 +66,29 @@ export abstract class NotificationQueue {
    */
   noteSent(_id: string, _mark: SentMark, _keepForMs: number): void {}
 
+  /**
+   * Notes, before the request leaves, that attempt `attempts` of the row is
+   * with the provider: a job that runs again while the mark says so (its
+   * worker died with the request open, or the request timed out) asks the
+   * provider before sending again. Written on the connection of the
+   * `accepted` mark, so it can never overwrite it.
+   */
+  noteSending(_id: string, _attempts: number, _keepForMs: number): void {}
+
+  /**
+   * Whether a `sending` mark written now is sure to outlive this process
+   * (the queue's connection is up); without it, delivery sends one message
+   * at a time, as for a provider that cannot be asked.
+   */
+  canNoteSending(): boolean {
+    return false;
+  }
+
   /** The marks of these rows, in order (null where none). */
-  async findSent(ids: string[]): Promise<Array<SentMark | null>> {
+  async findSent(ids: string[]): Promise<Array<DeliveryMark | null>> {
     return ids.map(() => null);
   }
 
-  /** The rows are recorded sent in the database: their marks are no longer needed. Does not wait. */
+  /** The rows are recorded sent, or their open attempt was refused: their marks are no longer needed. Does not wait. */
   forgetSent(_ids: string[]): void {}
 }

@@ -153,7 +153,8 @@ export class OutboxRelay {
       const missing = [];
       for (const row of stale) if (!(await this.queue.has(row.id))) missing.push(row);
       if (missing.length > 0) {
-        await this.queue.add(missing);
+        // Their last attempt may have reached the provider unnoted (a worker killed while Redis lost its data): ask it first.
+        await this.queue.add(missing.map((row) => ({ ...row, recheck: true })));
         this.logger.warn({ count: missing.length }, 'queued notifications whose job had vanished were queued again');
       }
     });

@@ -69,6 +69,15 @@ export class HttpSmsSender implements SmsSender {
     }
     return { providerMessageId: null };
   }
+
+  /** The endpoint is a plain webhook: nothing to ask it afterwards. */
+  canLookUp(): boolean {
+    return false;
+  }
+
+  lookUp(): Promise<SentMessage | null> {
+    return Promise.reject(new Error('the HTTP provider cannot be asked what it accepted'));
+  }
 }
 
 export function signPayload(body: string, signingKey: string, at: Date): string {

@@ -25,4 +25,13 @@ export interface SentMessage {
 export interface SmsSender {
   readonly providerId: string;
   send(message: SmsMessage): Promise<SentMessage>;
+  /**
+   * Whether the provider can be asked afterwards if it accepted `message`
+   * (lookUp). Delivery keeps a message the provider cannot be asked about
+   * one at a time per process, so that a killed worker leaves at most one
+   * message in doubt.
+   */
+  canLookUp(message: SmsMessage): boolean;
+  /** The message as the provider accepted it, created no earlier than `since`; null when it has none. */
+  lookUp(message: SmsMessage, since: Date): Promise<SentMessage | null>;
 }

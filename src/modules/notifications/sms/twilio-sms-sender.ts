@@ -11,6 +11,9 @@ export interface TwilioCredentials {
   verifyServiceSid: string;
 }
 
+/** Messages to one number within a code's lifetime are few (SMS_CODES_PER_10_MIN): the newest page holds ours. */
+const LOOKUP_PAGE_SIZE = 50;
+
 /**
  * Twilio through its SDK: the Messages API with the provider's sender number
  * for our own codes, Twilio Verify for notifications without a code.
@@ -38,6 +41,30 @@ export class TwilioSmsSender implements SmsSender {
       this.client.messages.create({ to: message.to, from: this.credentials.senderNumber, body: message.text ?? message.code! }),
     );
     return { providerMessageId: sent.sid ?? null };
+  }
+
+  /** Our own codes go through the Messages API, whose messages can be listed; Twilio Verify's cannot be asked for. */
+  canLookUp(message: SmsMessage): boolean {
+    return message.code !== undefined;
+  }
+
+  /**
+   * Lists the newest messages from our number to `to` (one page, newest
+   * first) and returns the one that carries this message's text. The text
+   * holds the code, which is unique, so a match is this message; `includes`
+   * because a trial account's messages start with Twilio's own prefix. Not
+   * filtered by DateSent: a message still queued at Twilio has none.
+   */
+  async lookUp(message: SmsMessage, since: Date): Promise<SentMessage | null> {
+    const text = message.text ?? message.code;
+    if (!text) return null;
+    const page = await twilioCall(() => this.client.messages.page({ to: message.to, from: this.credentials.senderNumber, pageSize: LOOKUP_PAGE_SIZE }));
+    const match = page.instances.find((sent) => {
+      const created = sent.dateCreated?.getTime();
+      // A date Twilio did not give (or that did not parse) does not rule the message out; the text decides.
+      return (sent.body ?? '').includes(text) && !(created !== undefined && created < since.getTime());
+    });
+    return match ? { providerMessageId: match.sid ?? null } : null;
   }
 
   /** Twilio Verify makes the code and sends it. */
