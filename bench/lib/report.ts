@@ -74,17 +74,21 @@ export function evaluateTargets(report: Omit<BenchReport, 'targets'>): Target[] 
   const patch = report.scenarios.find((row) => row.name.startsWith('PATCH user'))!;
   const ratio = patch.baseline ? patch.service.requestsPerSec / patch.baseline.requestsPerSec : NaN;
   const half = report.halfSaturation.service.latencyMs;
-  const queue = report.queue[0];
   const rss = Math.max(...report.peakRssMb.map((mb) => mb ?? Infinity));
   const targets: Target[] = [
     { name: 'PATCH ≥ 70% of baseline throughput', value: `${pct(ratio)}`, ok: ratio >= 0.7 },
     { name: 'PATCH ≥ 300 req/s', value: `${patch.service.requestsPerSec} req/s`, ok: patch.service.requestsPerSec >= 300 },
     { name: 'p99 ≤ 50 ms at half saturation', value: `${half.p99} ms`, ok: half.p99 <= 50 },
     { name: 'p99/p50 ≤ 5 at half saturation', value: `${round1(half.p99 / half.p50)}`, ok: half.p99 / half.p50 <= 5 },
-    { name: '≥ 1,000 codes/s through the queue', value: `${queue.codesPerSec} codes/s`, ok: queue.codesPerSec >= 1000 },
-    { name: 'p99 accept→receipt ≤ 1 s', value: `${queue.latencyMs.p99} ms`, ok: queue.latencyMs.p99 <= 1000 },
-    { name: 'peak RSS ≤ 250 MB', value: `${rss} MB`, ok: rss <= 250 },
   ];
+  // Each topology of the burst is judged on its own: none is picked as "the" result.
+  for (const run of report.queue) {
+    targets.push(
+      { name: `≥ 1,000 codes/s through the queue (${queueRunLabel(run)})`, value: `${run.codesPerSec} codes/s`, ok: run.codesPerSec >= 1000 },
+      { name: `p99 accept→receipt ≤ 1 s (${queueRunLabel(run)})`, value: `${run.latencyMs.p99} ms`, ok: run.latencyMs.p99 <= 1000 },
+    );
+  }
+  targets.push({ name: 'peak RSS ≤ 250 MB', value: `${rss} MB`, ok: rss <= 250 });
   for (const run of report.queue) {
     targets.push({
       name: `every code delivered exactly once (${queueRunLabel(run)})`,
