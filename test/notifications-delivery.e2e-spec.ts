@@ -108,6 +108,17 @@ describe('Notification delivery through BullMQ (Twilio, HTTP provider, SMTP)', (
       const row = await sentRow(id);
       expect(twilio.messageRequests().filter((r) => r.form.To === to).map((r) => r.status)).toEqual([503, 503, 201]);
       expect(row).toMatchObject({ state: 'sent', attempts: 3, last_error: null });
+      // A 503 may come from a Twilio that stored the message before failing: each next attempt asked first.
+      expect(twilio.messageLookups().filter((r) => r.form.To === to)).toHaveLength(2);
+    });
+
+    it('retries Twilio 429 without asking first: a 4xx is Twilio refusing the message', async () => {
+      twilio.reply({ status: 429, code: 20429 });
+      const to = uniquePhone();
+      const row = await sentRow(await enqueueCode(t, { recipient: to }));
+      expect(twilio.messageRequests().filter((r) => r.form.To === to).map((r) => r.status)).toEqual([429, 201]);
+      expect(twilio.messageLookups().filter((r) => r.form.To === to)).toHaveLength(0);
+      expect(row).toMatchObject({ state: 'sent', attempts: 2 });
     });
 
     it('stops at once on Twilio 21211 (invalid number): failed after one attempt, reason kept, code wiped', async () => {

@@ -242,8 +242,9 @@ export class NotificationDelivery {
       try {
         sent = await request.send();
       } catch (error) {
-        // The provider answered "no": this attempt is not in doubt. A timeout or a cut connection stays in doubt.
-        if (announced && error instanceof ProviderHttpError) this.queue.forgetSent([row.id]);
+        // A 4xx is the provider's "no": this attempt is not in doubt. A 5xx (the provider may have failed after
+        // storing the message), a timeout or a cut connection stays in doubt, and the next attempt asks first.
+        if (announced && error instanceof ProviderHttpError && error.status < 500) this.queue.forgetSent([row.id]);
         throw error;
       }
       const mark: SentMark = { attempts, providerMessageId: sent.providerMessageId, providerId };
