@@ -35,17 +35,24 @@ interface Options {
   cpuProf?: string;
   /** Node flags of the service processes: those of `npm start` unless `--node-flags "..."` says otherwise. */
   nodeFlags: string[];
+  /** `--env NAME=VALUE` (repeatable): settings for every service and worker process, for experiments (e.g. NOTIFICATION_TWILIO_SEND_CONCURRENCY=50). */
+  env: Record<string, string>;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { quick: false, instances: 1, nodeFlags: startFlags() };
+  const options: Options = { quick: false, instances: 1, nodeFlags: startFlags(), env: {} };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--quick') options.quick = true;
     else if (argv[i] === '--instances') options.instances = Number(argv[++i]);
     else if (argv[i].startsWith('--instances=')) options.instances = Number(argv[i].split('=')[1]);
     else if (argv[i] === '--cpu-prof') options.cpuProf = join(ROOT, 'bench', 'results', 'profiles');
     else if (argv[i] === '--node-flags') options.nodeFlags = (argv[++i] ?? '').split(/\s+/).filter(Boolean);
-    else throw new Error(`unknown argument ${argv[i]} (use --quick, --instances N, --cpu-prof, --node-flags "FLAGS")`);
+    else if (argv[i] === '--env') {
+      const [name, ...value] = (argv[++i] ?? '').split('=');
+      if (!/^[A-Z][A-Z0-9_]*$/.test(name) || value.length === 0) throw new Error(`--env wants NAME=VALUE, got "${argv[i] ?? ''}"`);
+      options.env[name] = value.join('=');
+    }
+    else throw new Error(`unknown argument ${argv[i]} (use --quick, --instances N, --cpu-prof, --node-flags "FLAGS", --env NAME=VALUE)`);
   }
   if (!Number.isInteger(options.instances) || options.instances < 1 || options.instances > 8) throw new Error('--instances must be 1 to 8');
   return options;
@@ -130,6 +137,7 @@ function serviceEnv(twilioUrl: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Pr
     AUTH_ISSUER: issuer!.url,
     TWILIO_BASE_URL: twilioUrl,
     NODE_ENV: 'production',
+    ...options.env,
     ...extra,
   });
 }
@@ -469,7 +477,7 @@ async function main(): Promise<void> {
     quick: options.quick,
     ...(options.cpuProf ? { profiled: true } : {}),
     machine: { cpus: cpus().length, node: process.versions.node, database: await databaseVersion() },
-    settings: { ...S, instances: options.instances, burstWarmup: BURST_WARMUP, pool: 20, logLevel: 'info (default)', nodeFlags: options.nodeFlags.join(' ') },
+    settings: { ...S, instances: options.instances, burstWarmup: BURST_WARMUP, pool: 20, logLevel: 'info (default)', nodeFlags: options.nodeFlags.join(' '), env: options.env },
     scenarios,
     halfSaturation: { service: halfSaturationService, baseline: halfSaturationBaseline },
     queue,

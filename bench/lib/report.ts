@@ -146,7 +146,7 @@ export function toMarkdown(report: BenchReport): string {
   lines.push('');
   lines.push(
     `Peak RSS (VmHWM) of the service under load: ${report.peakRssMb.map((mb, i) => `#${i + 1} ${mb ?? '?'} MB`).join(', ')} ` +
-      `(node flags: ${report.settings.nodeFlags ? `\`${report.settings.nodeFlags}\`` : 'none'}). ` +
+      `(node flags: ${report.settings.nodeFlags ? `\`${report.settings.nodeFlags}\`` : 'none'}${settingsText(report.settings.env)}). ` +
       `Start-up (spawn → /healthz 200 / → /readyz 200): ${report.startUp
         .map((s) => `#${s.instance} ${s.healthzMs} ms / ${s.readyzMs} ms${s.freshDatabase ? ' (fresh database, migrations included)' : ''}`)
         .join('; ')}.` +
@@ -198,4 +198,10 @@ function pct(ratio: number): string {
 
 function round1(value: number): number {
   return Math.round(value * 10) / 10;
+}
+
+/** The `--env` settings of the run, if any: a table measured with them is not one of the defaults. */
+function settingsText(env: unknown): string {
+  const entries = Object.entries((env ?? {}) as Record<string, string>);
+  return entries.length === 0 ? '' : `; settings: ${entries.map(([name, value]) => `\`${name}=${value}\``).join(', ')}`;
 }
