@@ -81,8 +81,9 @@ describe('Notification delivery survives Redis outages, crashed and stopped work
     const workers: WorkerProcess[] = [];
 
     beforeAll(async () => {
-      // An API-only process: it accepts codes and relays them; the workers are other processes.
-      api = await TestApp.start({ REDIS_URL: redis.url, TWILIO_BASE_URL: twilio.url, NOTIFICATION_WORKERS: 'false' });
+      // An API-only process: it accepts codes and relays them; the workers are other processes. A short lock:
+      // its relay's sweep looks for queued rows whose job vanished after two of them (2 s).
+      api = await TestApp.start({ REDIS_URL: redis.url, TWILIO_BASE_URL: twilio.url, NOTIFICATION_WORKERS: 'false', NOTIFICATION_LOCK_MS: '1000' });
       await activeTwilioProvider(api, await api.issuer.owner(), { sid: 'AC9100', token: 'worker-token' });
     });
     afterAll(async () => {
@@ -105,6 +106,25 @@ describe('Notification delivery survives Redis outages, crashed and stopped work
       }).start();
       workers.push(worker);
       return worker;
+    };
+
+    /** A code relayed to the queue (its row `queued`); returns the row id. */
+    const queuedCode = async (recipient: string, code: string) => {
+      const id = await enqueueCode(api, { recipient, code });
+      await eventually(async () => ((await outboxRow(api, id)).state === 'queued' ? true : undefined));
+      return id;
+    };
+
+    /** A worker sends the code to `to`; Twilio creates the message and holds its 201; the worker is SIGKILLed. */
+    const killedAfterTwilioCreated = async (to: string) => {
+      twilio.reply({ hold: true, accept: true });
+      const worker = startWorker();
+      const created = await eventually(() => twilio.acceptedMessages().find((r) => r.form.To === to), 30_000).catch((error) => {
+        throw new Error(`${error}\nworker output:\n${worker.log}`);
+      });
+      await worker.kill();
+      await eventually(() => created.aborted);
+      return created;
     };
 
     it('delivers once after a worker is killed mid-job and another one starts (relayed twice, still one job)', async () => {
@@ -136,17 +156,8 @@ describe('Notification delivery survives Redis outages, crashed and stopped work
 
     it('does not send a second SMS when a worker is killed after Twilio created the message, before the answer came back: the next worker finds it in Twilio’s list', async () => {
       const to = uniquePhone();
-      const id = await enqueueCode(api, { recipient: to, code: 'LOST01' });
-      await eventually(async () => ((await outboxRow(api, id)).state === 'queued' ? true : undefined));
-
-      // Twilio has the message; its 201 never reaches the worker.
-      twilio.reply({ hold: true, accept: true });
-      const first = startWorker();
-      const created = await eventually(() => twilio.acceptedMessages().find((r) => r.form.To === to), 30_000).catch((error) => {
-        throw new Error(`${error}\nworker output:\n${first.log}`);
-      });
-      await first.kill();
-      await eventually(() => created.aborted);
+      const id = await queuedCode(to, 'LOST01');
+      const created = await killedAfterTwilioCreated(to);
 
       const second = startWorker();
       const row = await sentRow(api, id).catch((error) => {
@@ -210,6 +221,26 @@ describe('Notification delivery survives Redis outages, crashed and stopped work
       }
     });
 
+    it('asks Twilio before sending a row the sweep queued again: a message created by a worker killed while Redis lost its data is not sent twice', async () => {
+      const to = uniquePhone();
+      const id = await queuedCode(to, 'GONE01');
+      const created = await killedAfterTwilioCreated(to);
+      // Redis restarts without its data: the job and the worker's "sending" mark are gone; the row is still queued.
+      await redis.stop();
+      await redis.start();
+      expect(await outboxRow(api, id)).toMatchObject({ state: 'queued' });
+
+      const second = startWorker();
+      const row = await sentRow(api, id).catch((error) => {
+        throw new Error(`${error}\nworker output:\n${second.log}`);
+      });
+      await sleep(1500); // time for a second message, if one were sent
+      expect(twilio.messageRequests().filter((r) => r.form.To === to)).toHaveLength(1);
+      expect(row).toMatchObject({ state: 'sent', provider_message_id: created.sid, code_ciphertext: null });
+      expect(second.log).toContain(FOUND_AT_PROVIDER);
+      await second.terminate();
+    });
+
     it('lets a running job finish on SIGTERM, then exits', async () => {
       const worker = startWorker();
       const to = uniquePhone();
@@ -231,58 +262,6 @@ describe('Notification delivery survives Redis outages, crashed and stopped work
     });
   });
 
-  describe('a worker killed while Redis loses its data', () => {
-    let api: TestApp;
-    let worker: WorkerProcess | undefined;
-
-    beforeAll(async () => {
-      // A short lock: the relay's sweep looks for queued rows whose job vanished after two of them (2 s).
-      api = await TestApp.start({ REDIS_URL: redis.url, TWILIO_BASE_URL: twilio.url, NOTIFICATION_WORKERS: 'false', NOTIFICATION_LOCK_MS: '1000' });
-      await activeTwilioProvider(api, await api.issuer.owner(), { sid: 'AC9200', token: 'lost-token' });
-    });
-    afterAll(async () => {
-      await worker?.kill();
-      await api?.close();
-    });
-
-    const startWorker = () =>
-      new WorkerProcess({
-        DATABASE_URL: testDatabaseUrl(api.database),
-        MASTER_KEY: TEST_MASTER_KEY,
-        AUTH_ISSUER: api.issuer.url,
-        REDIS_URL: redis.url,
-        QUEUE_PREFIX: api.config.queuePrefix,
-        TWILIO_BASE_URL: twilio.url,
-        NOTIFICATION_LOCK_MS: '1000',
-        LOG_LEVEL: 'info',
-      }).start();
-
-    it('asks Twilio before sending a row the sweep queued again: a message created by the killed worker is not sent twice', async () => {
-      const to = uniquePhone();
-      const id = await enqueueCode(api, { recipient: to, code: 'GONE01' });
-      await eventually(async () => ((await outboxRow(api, id)).state === 'queued' ? true : undefined));
-
-      twilio.reply({ hold: true, accept: true });
-      const first = startWorker();
-      const created = await eventually(() => twilio.acceptedMessages().find((r) => r.form.To === to), 30_000).catch((error) => {
-        throw new Error(`${error}\nworker output:\n${first.log}`);
-      });
-      await first.kill();
-      // Redis restarts without its data: the job and the worker's "sending" mark are gone; the row is still queued.
-      await redis.stop();
-      await redis.start();
-      expect(await outboxRow(api, id)).toMatchObject({ state: 'queued' });
-
-      worker = startWorker();
-      const row = await sentRow(api, id).catch((error) => {
-        throw new Error(`${error}\nworker output:\n${worker!.log}`);
-      });
-      await sleep(1500); // time for a second message, if one were sent
-      expect(twilio.messageRequests().filter((r) => r.form.To === to)).toHaveLength(1);
-      expect(row).toMatchObject({ state: 'sent', provider_message_id: created.sid, code_ciphertext: null });
-      expect(worker.log).toContain(FOUND_AT_PROVIDER);
-    });
-  });
 });
 
 /** The database's connections as MariaDB shows them, for a failure message. */
