@@ -44,7 +44,7 @@ export const FOUND_AT_PROVIDER = 'notification was found among the messages the 
 const PROVIDER_CLOCK_SKEW_MS = 5 * 60_000;
 
 /** How a provider request may go (see NotificationDelivery.call). */
-interface Request {
+interface ProviderRequest {
   send(): Promise<SentMessage>;
   /** Present when the provider can be asked afterwards whether it accepted the message. */
   lookUp?(since: Date): Promise<SentMessage | null>;
@@ -213,8 +213,9 @@ export class NotificationDelivery {
    * A provider that can be asked what it accepted (Twilio's Messages API:
    * `lookUp`) gets NOTIFICATION_TWILIO_SEND_CONCURRENCY requests at a time,
    * each announced by a "sending" mark written before it leaves; a job that
-   * finds such a mark (its worker was killed with the request open, or the
-   * request timed out) or was queued again by the relay's sweep asks the
+   * finds such a mark (its worker was killed with the request open, the
+   * request timed out, or the provider answered 5xx) or was queued again by
+   * the relay's sweep asks the
    * provider first and records the message it finds instead of sending it
    * again. Any other provider gets NOTIFICATION_SEND_CONCURRENCY (1): at any
    * moment at most one of this process's messages may have been accepted
@@ -224,7 +225,7 @@ export class NotificationDelivery {
    * but a kill followed by a Redis that loses its data before the killed jobs
    * run again then re-sends every row of the group being recorded.
    */
-  private async call(row: NotificationEntity, attempts: number, providerId: string | null, doubt: Doubt, request: Request): Promise<CallResult> {
+  private async call(row: NotificationEntity, attempts: number, providerId: string | null, doubt: Doubt, request: ProviderRequest): Promise<CallResult> {
     if (doubt.inDoubt && request.lookUp) {
       const found = await request.lookUp(new Date(row.createdAt.getTime() - PROVIDER_CLOCK_SKEW_MS));
       if (found) {
