@@ -215,9 +215,8 @@ export class NotificationDelivery {
    * each announced by a "sending" mark written before it leaves; a job that
    * finds such a mark (its worker was killed with the request open, the
    * request timed out, or the provider answered 5xx) or was queued again by
-   * the relay's sweep asks the
-   * provider first and records the message it finds instead of sending it
-   * again. Any other provider gets NOTIFICATION_SEND_CONCURRENCY (1): at any
+   * the relay's sweep asks the provider first and records the message it
+   * finds instead of sending it again. Any other provider gets NOTIFICATION_SEND_CONCURRENCY (1): at any
    * moment at most one of this process's messages may have been accepted
    * without the database knowing. Letting the next request go once the mark
    * is written, with the rows recorded in groups behind, delivered 482–485
