@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { twilioDateTime } from '../../test/support/twilio-stand-in';
 
 export interface ReceivedMessage {
   /** Which listener got it: one per service instance, so each instance's share is counted at the edge. */
@@ -64,7 +65,7 @@ export class TwilioSink {
         .filter((m) => (!filter.get('To') || m.to === filter.get('To')) && (!filter.get('From') || m.from === filter.get('From')))
         .reverse()
         .slice(0, Number(filter.get('PageSize')) || 50)
-        .map((m) => ({ sid: m.sid, status: 'queued', to: m.to, from: m.from, body: m.body, date_created: new Date(m.receivedAt).toUTCString().replace('GMT', '+0000') }));
+        .map((m) => ({ sid: m.sid, status: 'queued', to: m.to, from: m.from, body: m.body, date_created: twilioDateTime(new Date(m.receivedAt)) }));
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ messages, page: 0, page_size: messages.length, start: 0, end: 0, uri: path, first_page_uri: path, next_page_uri: null, previous_page_uri: null }));
       return;

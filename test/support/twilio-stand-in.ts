@@ -216,7 +216,12 @@ function messageResource(request: TwilioRequest): Record<string, unknown> {
     to: request.form.To,
     from: request.form.From,
     body: request.form.Body,
-    date_created: new Date(request.createdAt!).toUTCString().replace('GMT', '+0000'),
+    date_created: twilioDateTime(new Date(request.createdAt!)),
     date_sent: null,
   };
+}
+
+/** A date as Twilio's 2010-04-01 API writes it (RFC 2822, UTC): `Thu, 03 Dec 2026 09:41:15 +0000`. */
+export function twilioDateTime(date: Date): string {
+  return date.toUTCString().replace('GMT', '+0000');
 }

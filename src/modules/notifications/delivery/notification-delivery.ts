@@ -114,7 +114,7 @@ export class NotificationDelivery {
     this.lookUpGate = new SendGate(config.notifications.twilioSendConcurrency);
   }
 
-  async deliver(id: string, job: { recheck: boolean } = { recheck: false }): Promise<DeliveryOutcome> {
+  async deliver(id: string, job: { recheck: boolean }): Promise<DeliveryOutcome> {
     const [row, mark] = await Promise.all([this.rows.call(id), this.marks.call(id)]);
     if (!row || row.state === 'sent' || row.state === 'failed') {
       if (mark) this.queue.forgetSent([id]);

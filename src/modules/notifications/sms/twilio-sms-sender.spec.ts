@@ -1,3 +1,4 @@
+import { twilioDateTime } from '../../../../test/support/twilio-stand-in';
 import { SmsMessage } from './sms-sender';
 import { TwilioRequestClient } from './twilio-request-client';
 import { TwilioSmsSender } from './twilio-sms-sender';
@@ -28,7 +29,7 @@ const message: SmsMessage = {
   eventType: 'user.human.phone.code.added',
 };
 const since = new Date('2026-12-03T09:00:00Z');
-const rfc2822 = (iso: string) => new Date(iso).toUTCString().replace('GMT', '+0000');
+const rfc2822 = (iso: string) => twilioDateTime(new Date(iso));
 
 describe('TwilioSmsSender.lookUp', () => {
   it('asks for the newest page of messages from the sender number to the recipient', async () => {
