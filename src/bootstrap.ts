@@ -2,13 +2,14 @@ import 'reflect-metadata';
 import { INestApplication, INestApplicationContext, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { AddressInfo } from 'node:net';
 import { AppModule, AppOptions } from './app.module';
 import { AppConfig } from './config/app-config';
 import { RestExceptionFilter } from './common/errors/rest-exception.filter';
 import { KEEP_ALIVE_TIMEOUT_MS, createHttpAdapter } from './common/http/http-adapter';
 import { installJsonBodyParser } from './common/http/json-body-parser';
+import { requestLogHook } from './common/logging/request-log';
 import { RestMetrics } from './metrics/rest-metrics.hook';
 import { RestRpcNames } from './metrics/rest-rpc-names';
 import { attachGrpc } from './grpc/attach-grpc';
@@ -20,9 +21,12 @@ import { setupSwagger } from './swagger';
  * with listen()).
  */
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<INestApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), createHttpAdapter(), { bodyParser: false, bufferLogs: true });
+  const adapter = createHttpAdapter();
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new RestExceptionFilter());
+  // The Logger above made nestjs-pino's root logger (its options: logger-options.ts).
+  adapter.setOnRequestHook(requestLogHook(PinoLogger.root));
   const fastify = app.getHttpAdapter().getInstance();
   installJsonBodyParser(fastify);
   app.get(RestMetrics).install(fastify);

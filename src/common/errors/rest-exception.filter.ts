@@ -12,6 +12,13 @@ export function grpcCodeOfAnswer(response: ServerResponse): GrpcCode | undefined
   return answeredCodes.get(response);
 }
 
+/** What an error line says of its request (the logger's serializer keeps the id, method and path). */
+interface RequestOfLog {
+  id: unknown;
+  method: string;
+  url: string;
+}
+
 /** Renders every error of an HTTP request as ZITADEL's REST error body (`{code, message, details: [ErrorDetail]}`). */
 @Catch()
 export class RestExceptionFilter implements ExceptionFilter {
@@ -24,7 +31,8 @@ export class RestExceptionFilter implements ExceptionFilter {
       // keeps a handler without it from leaving the call unanswered.
       return this.grpc.catch(exception);
     }
-    answerError(host.switchToHttp().getResponse<HttpResponse>(), exception, this.logger);
+    const http = host.switchToHttp();
+    answerError(http.getResponse<HttpResponse>(), exception, this.logger, http.getRequest<RequestOfLog>());
     return undefined;
   }
 }
@@ -35,11 +43,12 @@ export class RestExceptionFilter implements ExceptionFilter {
  * logged and answered as Internal. Also used for the errors Fastify meets
  * before routing (a malformed URL).
  */
-export function answerError(response: HttpResponse, exception: unknown, logger: Pick<Logger, 'error'>): void {
+export function answerError(response: HttpResponse, exception: unknown, logger: Pick<Logger, 'error'>, request?: RequestOfLog): void {
   const raw = rawResponse(response);
   let error = normalizeError(exception);
   if (!error) {
-    logger.error({ err: exception }, 'unexpected error while serving a request');
+    // The request's id ties this line to the request's own line (request-log.ts).
+    logger.error({ err: exception, ...(request ? { req: { id: request.id, method: request.method, url: request.url } } : {}) }, 'unexpected error while serving a request');
     error = INTERNAL_ERROR;
   }
   if (raw.headersSent) {

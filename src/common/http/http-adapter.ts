@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { answerError } from '../errors/rest-exception.filter';
-import { requestIdOf } from '../logging/logger-options';
+import { requestIdOf } from '../logging/request-log';
 import { MAX_JSON_BODY_BYTES } from './json-body-parser';
 
 /**
@@ -29,11 +29,10 @@ export function createHttpAdapter(): FastifyAdapter {
     bodyLimit: MAX_JSON_BODY_BYTES,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 4096 },
-    // A log line per request is pino-http's job (nestjs-pino), with its redaction.
+    // The request lines are request-log.ts's, through the app's pino logger and its redaction.
     logger: false,
-    // One request id for Fastify and the log lines (middie hands Fastify's to pino-http).
     genReqId: requestIdOf,
     // A URL Fastify cannot decode never reaches Nest's routes or error handler.
-    frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) => answerError(reply, error, logger),
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => answerError(reply, error, logger, request),
   });
 }
