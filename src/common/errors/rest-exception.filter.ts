@@ -48,7 +48,7 @@ export function answerError(response: HttpResponse, exception: unknown, logger: 
   let error = normalizeError(exception);
   if (!error) {
     // The request's id ties this line to the request's own line (request-log.ts).
-    logger.error({ err: exception, ...(request ? { req: { id: request.id, method: request.method, url: request.url } } : {}) }, 'unexpected error while serving a request');
+    logger.error({ err: exception, req: request }, 'unexpected error while serving a request');
     error = INTERNAL_ERROR;
   }
   if (raw.headersSent) {

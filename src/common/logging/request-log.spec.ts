@@ -3,7 +3,9 @@ import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { Options, pinoHttp } from 'pino-http';
+import { eventually, sleep } from '../../../test/support/eventually';
 import type { AppConfig } from '../../config/app-config';
+import { answerError } from '../errors/rest-exception.filter';
 import { loggerOptions } from './logger-options';
 import { requestIdOf, requestLogHook } from './request-log';
 
@@ -24,11 +26,14 @@ describe('requestLogHook', () => {
   beforeAll(async () => {
     // The root logger as nestjs-pino makes it: pino-http's, with the app's options.
     const options = loggerOptions({ logLevel: 'info' } as AppConfig).pinoHttp as Options;
+    const logger = pinoHttp(options, out).logger;
     fastify = Fastify({ genReqId: requestIdOf });
-    fastify.addHook('onRequest', requestLogHook(pinoHttp(options, out).logger));
+    fastify.addHook('onRequest', requestLogHook(logger));
     fastify.get('/ok', async () => ({ ok: true }));
     fastify.get('/healthz', async () => ({ ok: true }));
     fastify.get('/broken', async (_request, reply) => reply.code(500).send({ code: 13 }));
+    // What the REST exception filter does with an error it does not know (Nest's Logger hands (fields, message) to pino).
+    fastify.get('/crash', (request, reply) => answerError(reply, new Error('boom'), { error: (fields: object, message: string) => logger.error(fields, message) }, request));
     fastify.get('/slow', (_request, reply) => {
       release = () => void reply.send({ late: true });
     });
@@ -38,14 +43,11 @@ describe('requestLogHook', () => {
   afterAll(() => fastify.close());
 
   const linesFor = (path: string) => out.lines.filter((line) => line.req?.path === path);
-  const until = async (check: () => boolean) => {
-    for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  };
 
   it('writes one line per answered request: its id, method, path without the query, status and time', async () => {
     const response = await fetch(`${origin}/ok?token=secret-in-query`, { headers: { 'x-request-id': 'req-1' } });
     expect(response.status).toBe(200);
-    await until(() => linesFor('/ok').length > 0);
+    await eventually(() => linesFor('/ok').length > 0);
     expect(linesFor('/ok')).toEqual([
       expect.objectContaining({ level: 30, msg: 'request completed', req: { id: 'req-1', method: 'GET', path: '/ok' }, res: { statusCode: 200 }, responseTime: expect.any(Number) }),
     ]);
@@ -54,18 +56,30 @@ describe('requestLogHook', () => {
 
   it('logs a 5xx answer as an error', async () => {
     expect((await fetch(`${origin}/broken`)).status).toBe(500);
-    await until(() => linesFor('/broken').length > 0);
+    await eventually(() => linesFor('/broken').length > 0);
     expect(linesFor('/broken')).toEqual([expect.objectContaining({ level: 50, msg: 'request failed', res: { statusCode: 500 } })]);
     expect(linesFor('/broken')[0].req.id).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("names the request in an unexpected error's line", async () => {
+    expect((await fetch(`${origin}/crash?token=secret-of-crash`, { headers: { 'x-request-id': 'req-crash' } })).status).toBe(500);
+    await eventually(() => linesFor('/crash').length > 1);
+    expect(linesFor('/crash')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ level: 50, msg: 'unexpected error while serving a request', req: { id: 'req-crash', method: 'GET', path: '/crash' }, err: expect.objectContaining({ message: 'boom' }) }),
+        expect.objectContaining({ level: 50, msg: 'request failed', req: { id: 'req-crash', method: 'GET', path: '/crash' } }),
+      ]),
+    );
+    expect(JSON.stringify(out.lines)).not.toContain('secret-of-crash');
   });
 
   it('logs a request whose client went away before the answer', async () => {
     const sent = httpRequest(`${origin}/slow`);
     sent.on('error', () => undefined);
     sent.end();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
     sent.destroy();
-    await until(() => linesFor('/slow').length > 0);
+    await eventually(() => linesFor('/slow').length > 0);
     release();
     expect(linesFor('/slow')).toEqual([expect.objectContaining({ level: 40, msg: 'request aborted', req: expect.objectContaining({ method: 'GET', path: '/slow' }) })]);
   });
@@ -73,7 +87,7 @@ describe('requestLogHook', () => {
   it('leaves out probes', async () => {
     expect((await fetch(`${origin}/healthz`)).status).toBe(200);
     expect((await fetch(`${origin}/ok`)).status).toBe(200);
-    await until(() => linesFor('/ok').length > 1);
+    await eventually(() => linesFor('/ok').length > 1);
     expect(linesFor('/healthz')).toEqual([]);
   });
 });
