@@ -1,21 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Writable } from 'node:stream';
+import { LogCapture } from './support/log-capture';
 import { TEST_MASTER_KEY, TestApp, Topology } from './support/test-app';
-
-/** Collects the app's JSON log lines. */
-class LogCapture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString('utf8');
-    done();
-  }
-  get lines(): Array<Record<string, any>> {
-    return this.text
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as Record<string, any>);
-  }
-}
 
 describe.each<Topology>(['mysql', 'embedded'])('logs (%s)', (topology) => {
   const log = new LogCapture();

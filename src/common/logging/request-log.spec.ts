@@ -1,26 +1,18 @@
 import Fastify, { FastifyInstance } from 'fastify';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { Options, pinoHttp } from 'pino-http';
 import { eventually, sleep } from '../../../test/support/eventually';
+import { LogCapture } from '../../../test/support/log-capture';
 import type { AppConfig } from '../../config/app-config';
 import { answerError } from '../errors/rest-exception.filter';
 import { loggerOptions } from './logger-options';
 import { requestIdOf, requestLogHook } from './request-log';
 
-class Lines extends Writable {
-  readonly lines: Array<Record<string, any>> = [];
-  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) this.lines.push(JSON.parse(line));
-    done();
-  }
-}
-
 describe('requestLogHook', () => {
   let fastify: FastifyInstance;
   let origin: string;
-  const out = new Lines();
+  const out = new LogCapture();
   let release: () => void = () => undefined;
 
   beforeAll(async () => {
@@ -51,7 +43,7 @@ describe('requestLogHook', () => {
     expect(linesFor('/ok')).toEqual([
       expect.objectContaining({ level: 30, msg: 'request completed', req: { id: 'req-1', method: 'GET', path: '/ok' }, res: { statusCode: 200 }, responseTime: expect.any(Number) }),
     ]);
-    expect(JSON.stringify(out.lines)).not.toContain('secret-in-query');
+    expect(out.text).not.toContain('secret-in-query');
   });
 
   it('logs a 5xx answer as an error', async () => {
@@ -70,7 +62,7 @@ describe('requestLogHook', () => {
         expect.objectContaining({ level: 50, msg: 'request failed', req: { id: 'req-crash', method: 'GET', path: '/crash' } }),
       ]),
     );
-    expect(JSON.stringify(out.lines)).not.toContain('secret-of-crash');
+    expect(out.text).not.toContain('secret-of-crash');
   });
 
   it('logs a request whose client went away before the answer', async () => {
