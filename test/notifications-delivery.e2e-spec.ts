@@ -87,7 +87,7 @@ describe('Notification delivery through BullMQ (Twilio, HTTP provider, SMTP)', (
       const marks = new Redis(testRedisUrl());
       try {
         const values = await marks.mget(ids.map((id) => sentMarkKey(t.config.queuePrefix, id)));
-        expect(values.map((value) => JSON.parse(value ?? 'null'))).toEqual(ids.map(() => ({ sending: true, attempts: 1 })));
+        expect(values.map((value) => JSON.parse(value ?? 'null'))).toEqual(ids.map(() => ({ sending: true, attempts: 1, providerId })));
 
         twilio.releaseHeld();
         for (const id of ids) await sentRow(id);

@@ -78,13 +78,14 @@ describe('Notification delivery survives Redis outages, crashed and stopped work
 
   describe('separate worker processes', () => {
     let api: TestApp;
+    let providerId: string;
     const workers: WorkerProcess[] = [];
 
     beforeAll(async () => {
       // An API-only process: it accepts codes and relays them; the workers are other processes. A short lock:
       // its relay's sweep looks for queued rows whose job vanished after two of them (2 s).
       api = await TestApp.start({ REDIS_URL: redis.url, TWILIO_BASE_URL: twilio.url, NOTIFICATION_WORKERS: 'false', NOTIFICATION_LOCK_MS: '1000' });
-      await activeTwilioProvider(api, await api.issuer.owner(), { sid: 'AC9100', token: 'worker-token' });
+      providerId = await activeTwilioProvider(api, await api.issuer.owner(), { sid: 'AC9100', token: 'worker-token' });
     });
     afterAll(async () => {
       for (const worker of workers) await worker.kill();
@@ -169,6 +170,29 @@ describe('Notification delivery survives Redis outages, crashed and stopped work
       expect(row).toMatchObject({ state: 'sent', attempts: 1, provider_message_id: created.sid, code_ciphertext: null });
       expect(second.log).toContain(FOUND_AT_PROVIDER);
       await second.terminate();
+    });
+
+    it('asks the Twilio account that got the message, even after an operator activated another one before the next worker ran', async () => {
+      const to = uniquePhone();
+      const id = await queuedCode(to, 'SWAP01');
+      const created = await killedAfterTwilioCreated(to);
+      const owner = await api.issuer.owner();
+      const other = await activeTwilioProvider(api, owner, { sid: 'AC9200', token: 'other-token', description: 'second account' });
+      try {
+        const second = startWorker();
+        const row = await sentRow(api, id).catch((error) => {
+          throw new Error(`${error}\nworker output:\n${second.log}`);
+        });
+        await sleep(1500); // time for a second message, if one were sent
+        expect(twilio.messageRequests().filter((r) => r.form.To === to)).toHaveLength(1);
+        expect(twilio.messageLookups().filter((r) => r.form.To === to).map((r) => r.username)).toEqual(['AC9100']);
+        expect(row).toMatchObject({ state: 'sent', attempts: 1, provider_id: providerId, provider_message_id: created.sid });
+        await second.terminate();
+      } finally {
+        const restored = await api.request('POST', `/admin/v1/sms/${providerId}/_activate`, { token: owner });
+        expect(restored.status).toBe(200);
+        expect((await api.request('DELETE', `/admin/v1/sms/${other}`, { token: owner })).status).toBe(200);
+      }
     });
 
     it('does not send a second SMS when a worker dies after Twilio accepted the message, before it recorded the row sent', async () => {

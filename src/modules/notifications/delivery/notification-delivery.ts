@@ -11,7 +11,7 @@ import { NotificationRepository } from '../notification.repository';
 import { DeliveryMark, NotificationQueue, SentMark } from '../queue/notification-queue';
 import { renderUrlTemplate } from '../render-url-template';
 import { ActiveSmsProvider } from '../sms/active-sms-provider';
-import { SentMessage, SmsMessage } from '../sms/sms-sender';
+import { SentMessage, SmsMessage, SmsSender } from '../sms/sms-sender';
 import { ClassifiedFailure, DeliveryError, ProviderHttpError, classifyDeliveryError } from './delivery-error';
 import { EMAIL_SUBJECT, emailCodeHtml, emailCodeText, phoneCodeText } from './message-texts';
 import { nextAttemptDelayMs } from './retry-backoff';
@@ -46,8 +46,10 @@ const PROVIDER_CLOCK_SKEW_MS = 5 * 60_000;
 /** How a provider request may go (see NotificationDelivery.call). */
 interface ProviderRequest {
   send(): Promise<SentMessage>;
-  /** Present when the provider can be asked afterwards whether it accepted the message. */
-  lookUp?(since: Date): Promise<SentMessage | null>;
+  /** Whether the provider can be asked afterwards whether it accepted this request's message. */
+  canLookUp: boolean;
+  /** Present when the earlier attempt in doubt can be asked about: asks the provider that got it. */
+  lookUpEarlier?(since: Date): Promise<{ message: SentMessage; providerId: string | null } | null>;
 }
 
 /** What the job knows about an earlier attempt of its row. */
@@ -56,6 +58,8 @@ interface Doubt {
   inDoubt: boolean;
   /** The number of that attempt, for the row if the provider has its message. */
   attempts: number;
+  /** The provider that attempt went to, when known (its mark, or the row's last failed attempt). */
+  providerId: string | null;
 }
 
 /**
@@ -134,12 +138,12 @@ export class NotificationDelivery {
       return { kind: 'done' };
     }
 
-    const doubt = doubtOf(mark, job.recheck, row.attempts);
+    const doubt = doubtOf(mark, job.recheck, row);
     let providerId: string | null = null;
     try {
       const result = await this.send(row, attempts, doubt, (id) => (providerId = id));
       if (result.found) {
-        this.logger.log({ notificationId: row.id, channel: row.channel, attempts: result.mark.attempts, providerId }, FOUND_AT_PROVIDER);
+        this.logger.log({ notificationId: row.id, channel: row.channel, attempts: result.mark.attempts, providerId: result.mark.providerId }, FOUND_AT_PROVIDER);
       } else {
         this.logger.debug({ notificationId: row.id, channel: row.channel, attempts, providerId, markedAt: result.markedAt }, 'notification sent');
       }
@@ -178,9 +182,13 @@ export class NotificationDelivery {
         organizationId: row.organizationId,
         eventType: PHONE_CODE_ADDED,
       };
+      const earlier = doubt.inDoubt ? await this.earlierSender(doubt, sender) : null;
       return this.call(row, attempts, sender.providerId, doubt, {
         send: () => sender.send(sms),
-        ...(sender.canLookUp(sms) ? { lookUp: (since: Date) => sender.lookUp(sms, since) } : {}),
+        canLookUp: sender.canLookUp(sms),
+        ...(earlier?.canLookUp(sms)
+          ? { lookUpEarlier: async (since: Date) => mapFound(await earlier.lookUp(sms, since), earlier.providerId) }
+          : {}),
       });
     }
     if (code === undefined) throw new DeliveryError('permanent', 'an email notification needs a code');
@@ -193,6 +201,7 @@ export class NotificationDelivery {
       }
     }
     return this.call(row, attempts, null, doubt, {
+      canLookUp: false,
       send: () =>
         this.email.send({
           to: row.recipient,
@@ -215,8 +224,9 @@ export class NotificationDelivery {
    * each announced by a "sending" mark written before it leaves; a job that
    * finds such a mark (its worker was killed with the request open, the
    * request timed out, or the provider answered 5xx) or was queued again by
-   * the relay's sweep asks the provider first and records the message it
-   * finds instead of sending it again. Any other provider gets NOTIFICATION_SEND_CONCURRENCY (1): at any
+   * the relay's sweep asks the provider first (the one that got that attempt,
+   * though another may be active by now) and records the message it finds
+   * instead of sending it again. Any other provider gets NOTIFICATION_SEND_CONCURRENCY (1): at any
    * moment at most one of this process's messages may have been accepted
    * without the database knowing. Letting the next request go once the mark
    * is written, with the rows recorded in groups behind, delivered 482–485
@@ -225,19 +235,19 @@ export class NotificationDelivery {
    * run again then re-sends every row of the group being recorded.
    */
   private async call(row: NotificationEntity, attempts: number, providerId: string | null, doubt: Doubt, request: ProviderRequest): Promise<CallResult> {
-    if (doubt.inDoubt && request.lookUp) {
-      const found = await request.lookUp(new Date(row.createdAt.getTime() - PROVIDER_CLOCK_SKEW_MS));
+    if (doubt.inDoubt && request.lookUpEarlier) {
+      const found = await request.lookUpEarlier(new Date(row.createdAt.getTime() - PROVIDER_CLOCK_SKEW_MS));
       if (found) {
-        const mark: SentMark = { attempts: doubt.attempts, providerMessageId: found.providerMessageId, providerId };
+        const mark: SentMark = { attempts: doubt.attempts, providerMessageId: found.message.providerMessageId, providerId: found.providerId };
         await this.sentRecords.call({ id: row.id, ...mark });
         return { mark, markedAt: Date.now(), found: true };
       }
     }
     // Without a "sending" mark that outlives this process, a request must count as one that cannot be asked about.
-    const announced = request.lookUp !== undefined && this.queue.canNoteSending();
+    const announced = request.canLookUp && this.queue.canNoteSending();
     return (announced ? this.lookUpGate : this.gate).run(async () => {
       const keepForMs = row.expiresAt.getTime() - this.clock.now().getTime() + SENT_MARK_GRACE_MS;
-      if (announced) this.queue.noteSending(row.id, attempts, keepForMs);
+      if (announced) this.queue.noteSending(row.id, attempts, providerId, keepForMs);
       let sent: SentMessage;
       try {
         sent = await request.send();
@@ -253,6 +263,17 @@ export class NotificationDelivery {
       await this.sentRecords.call({ id: row.id, ...mark });
       return { mark, markedAt, found: false };
     });
+  }
+
+  /**
+   * Where to ask about the attempt in doubt: the provider it went to, even if
+   * an operator has activated another one since (asking the new one would
+   * find nothing and send a second SMS); the active one when that is not
+   * known or the provider was removed.
+   */
+  private async earlierSender(doubt: Doubt, active: SmsSender): Promise<SmsSender> {
+    if (!doubt.providerId || doubt.providerId === active.providerId) return active;
+    return (await this.smsProviders.senderOf(doubt.providerId)) ?? active;
   }
 
   private openCode(row: NotificationEntity): string | undefined {
@@ -286,7 +307,11 @@ export function maskRecipient(recipient: string): string {
   return recipient.length > 5 ? `${recipient.slice(0, 3)}***${recipient.slice(-2)}` : '***';
 }
 
-function doubtOf(mark: DeliveryMark | null, recheck: boolean, rowAttempts: number): Doubt {
-  if (mark?.state === 'sending') return { inDoubt: true, attempts: mark.attempts };
-  return { inDoubt: recheck, attempts: Math.max(1, rowAttempts) };
+function doubtOf(mark: DeliveryMark | null, recheck: boolean, row: NotificationEntity): Doubt {
+  if (mark?.state === 'sending') return { inDoubt: true, attempts: mark.attempts, providerId: mark.providerId ?? row.providerId };
+  return { inDoubt: recheck, attempts: Math.max(1, row.attempts), providerId: row.providerId };
+}
+
+function mapFound(message: SentMessage | null, providerId: string): { message: SentMessage; providerId: string } | null {
+  return message ? { message, providerId } : null;
 }

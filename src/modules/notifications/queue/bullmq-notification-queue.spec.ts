@@ -5,8 +5,12 @@ describe('the delivery mark of a row', () => {
     expect(sentMarkKey('idt', '42')).toBe('idt:notifications:sent:42');
   });
 
-  it('reads a "sending" mark as an attempt in doubt', () => {
-    expect(parseSentMark(JSON.stringify({ sending: true, attempts: 2 }))).toEqual({ state: 'sending', attempts: 2 });
+  it('reads a "sending" mark as an attempt in doubt at the provider it names', () => {
+    expect(parseSentMark(JSON.stringify({ sending: true, attempts: 2, providerId: 'p7' }))).toEqual({ state: 'sending', attempts: 2, providerId: 'p7' });
+  });
+
+  it('reads a "sending" mark written before marks named their provider: the provider is unknown', () => {
+    expect(parseSentMark(JSON.stringify({ sending: true, attempts: 2 }))).toEqual({ state: 'sending', attempts: 2, providerId: null });
   });
 
   it('reads the acceptance, also as written before "sending" marks existed', () => {

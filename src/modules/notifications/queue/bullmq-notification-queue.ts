@@ -148,10 +148,10 @@ export class BullmqNotificationQueue extends NotificationQueue {
     this.marks?.set(sentMarkKey(this.options.prefix, id), JSON.stringify(mark), 'PX', Math.max(1000, Math.round(keepForMs))).catch(() => undefined);
   }
 
-  override noteSending(id: string, attempts: number, keepForMs: number): void {
+  override noteSending(id: string, attempts: number, providerId: string | null, keepForMs: number): void {
     // Written to the socket before the provider request is: a process killed after both left still delivers both.
     this.marks
-      ?.set(sentMarkKey(this.options.prefix, id), JSON.stringify({ sending: true, attempts }), 'PX', Math.max(1000, Math.round(keepForMs)))
+      ?.set(sentMarkKey(this.options.prefix, id), JSON.stringify({ sending: true, attempts, providerId }), 'PX', Math.max(1000, Math.round(keepForMs)))
       .catch(() => undefined);
   }
 
@@ -248,7 +248,7 @@ export function redisOptions({ blocking }: { blocking: boolean }): RedisOptions 
 export function parseSentMark(value: string): DeliveryMark {
   try {
     const mark = JSON.parse(value) as Partial<SentMark> & { sending?: unknown };
-    if (mark.sending === true) return { state: 'sending', attempts: Number(mark.attempts) || 1 };
+    if (mark.sending === true) return { state: 'sending', attempts: Number(mark.attempts) || 1, providerId: typeof mark.providerId === 'string' ? mark.providerId : null };
     return { state: 'accepted', providerMessageId: mark.providerMessageId ?? null, providerId: mark.providerId ?? null, attempts: Number(mark.attempts) || 1 };
   } catch {
     // Not ours (written by hand?): still a sign that the message went out.

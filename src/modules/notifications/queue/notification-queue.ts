@@ -28,7 +28,7 @@ export interface SentMark {
  * that the provider can later be asked about (NotificationQueue.noteSending)
  * until its outcome is known; `accepted` once the provider took it.
  */
-export type DeliveryMark = { state: 'sending'; attempts: number } | ({ state: 'accepted' } & SentMark);
+export type DeliveryMark = { state: 'sending'; attempts: number; providerId: string | null } | ({ state: 'accepted' } & SentMark);
 
 /**
  * The queue between the outbox relay and the delivery workers (STYLE.md §4).
@@ -70,10 +70,11 @@ export abstract class NotificationQueue {
    * Notes, before the request leaves, that attempt `attempts` of the row is
    * with the provider: a job that runs again while the mark says so (its
    * worker died with the request open, or the request timed out) asks the
-   * provider before sending again. Written on the connection of the
+   * provider before sending again — the provider named here, which may no
+   * longer be the active one by then. Written on the connection of the
    * `accepted` mark, so it can never overwrite it.
    */
-  noteSending(_id: string, _attempts: number, _keepForMs: number): void {}
+  noteSending(_id: string, _attempts: number, _providerId: string | null, _keepForMs: number): void {}
 
   /**
    * Whether a `sending` mark written now is sure to outlive this process

@@ -16,7 +16,7 @@ import { TickBatcher } from '../delivery/tick-batcher';
 /**
  * The SMS provider that is active right now, read from the database on every
  * call and built with its current credentials: a token rotated a moment ago
- * is what the next message uses. Nothing is cached but the HTTP connection
+ * is what the next message uses. Also any provider by id, for a look-up. Nothing is cached but the HTTP connection
  * pool of the Twilio SDK.
  */
 @Injectable()
@@ -48,6 +48,16 @@ export class ActiveSmsProvider {
   /** The active provider's sender, or null when none is active. */
   async sender(): Promise<SmsSender | null> {
     const provider = await this.active.call(undefined);
+    return provider ? this.build(provider) : null;
+  }
+
+  /**
+   * The sender of this provider whether it is active or not (null once it was
+   * removed): an attempt in doubt is looked up at the provider that got it,
+   * even after an operator activated another one.
+   */
+  async senderOf(providerId: string): Promise<SmsSender | null> {
+    const provider = await this.providers.find(this.unitOfWork.reader, this.instance.instanceId, providerId);
     return provider ? this.build(provider) : null;
   }
 
