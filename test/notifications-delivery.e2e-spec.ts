@@ -4,8 +4,7 @@ import { AddressInfo } from 'node:net';
 import { SecretBox } from '../src/common/crypto/secret-box';
 import { outboxCodeAad } from '../src/modules/notifications/notification.entity';
 import { PhoneVerificationGateway } from '../src/modules/notifications/sms/phone-verification-gateway';
-import { createConnection } from 'mysql2/promise';
-import { testDatabaseServer, testRedisUrl } from './support/environment';
+import { testRedisUrl } from './support/environment';
 import { eventually, sleep } from './support/eventually';
 import { activeTwilioProvider, enqueueCode, outboxRow, uniquePhone } from './support/notifications';
 import { sample } from './support/prometheus';
@@ -359,34 +358,5 @@ describe('NOTIFICATION_TWILIO_SEND_CONCURRENCY', () => {
     twilio.releaseHeld();
     for (const id of ids) await eventually(async () => (await outboxRow(t, id)).state === 'sent');
     expect(ours()).toHaveLength(4);
-  });
-
-  it('ends a request’s turn with Twilio’s answer: the next messages go out while the rows sent before wait to be recorded', async () => {
-    twilio.reply({ hold: true }, { hold: true }, { hold: true }, { hold: true }, { hold: true });
-    const phones = [uniquePhone(), uniquePhone(), uniquePhone(), uniquePhone(), uniquePhone()];
-    const ids: string[] = [];
-    for (const recipient of phones) ids.push(await enqueueCode(t, { recipient }));
-    const ours = () => twilio.messageRequests().filter((r) => phones.includes(r.form.To));
-    await eventually(() => ours().length === 3);
-    for (const id of ids) await eventually(async () => (await outboxRow(t, id)).state === 'queued');
-
-    // A transaction of the test's own holds the rows: recording any of them sent waits for it.
-    const holder = await createConnection({ ...testDatabaseServer(), database: t.database });
-    try {
-      await holder.query('START TRANSACTION');
-      await holder.query(`SELECT id FROM notification_outbox WHERE id IN (${ids.map(() => '?').join(', ')}) FOR UPDATE`, ids);
-      const first = ours().map((r) => r.form.To);
-      twilio.releaseHeld();
-      // Twilio accepted the first three; their rows cannot be recorded, and still the other two go out.
-      await eventually(() => ours().length === 5);
-      const firstIds = ids.filter((_, i) => first.includes(phones[i]));
-      for (const id of firstIds) expect(await outboxRow(t, id)).toMatchObject({ state: 'queued' });
-    } finally {
-      await holder.query('ROLLBACK');
-      await holder.end();
-    }
-    twilio.releaseHeld();
-    for (const id of ids) await eventually(async () => (await outboxRow(t, id)).state === 'sent');
-    expect(ours()).toHaveLength(5);
   });
 });

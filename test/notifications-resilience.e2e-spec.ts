@@ -15,7 +15,9 @@ jest.setTimeout(60_000);
 /**
  * At-least-once, exactly-one-message in the ordinary faults: Redis down while
  * the API accepts a code, a worker process killed mid-job, a worker shut down
- * with SIGTERM while it sends. Each uses a redis-server of its own.
+ * with SIGTERM while it sends; and a database slow to record what was sent,
+ * which must not hold back what is still to send. Each uses a redis-server of
+ * its own.
  */
 describe('Notification delivery survives Redis outages, crashed and stopped workers', () => {
   let redis: RedisProcess;
@@ -73,6 +75,44 @@ describe('Notification delivery survives Redis outages, crashed and stopped work
       } finally {
         await t.close();
       }
+    });
+  });
+
+  describe('a database slow to record rows sent', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await TestApp.start({ REDIS_URL: redis.url, TWILIO_BASE_URL: twilio.url, NOTIFICATION_TWILIO_SEND_CONCURRENCY: '3' });
+      await activeTwilioProvider(t, await t.issuer.owner(), { sid: 'AC9300', token: 'slow-db-token' });
+    });
+    afterAll(() => t?.close());
+
+    it('ends a request’s turn with Twilio’s answer: the next messages go out while the rows sent before wait to be recorded', async () => {
+      twilio.reply({ hold: true }, { hold: true }, { hold: true }, { hold: true }, { hold: true });
+      const phones = [uniquePhone(), uniquePhone(), uniquePhone(), uniquePhone(), uniquePhone()];
+      const ids: string[] = [];
+      for (const recipient of phones) ids.push(await enqueueCode(t, { recipient }));
+      const ours = () => twilio.messageRequests().filter((r) => phones.includes(r.form.To));
+      await eventually(() => ours().length === 3);
+      for (const id of ids) await eventually(async () => (await outboxRow(t, id)).state === 'queued');
+
+      // A transaction of the test's own holds the rows: recording any of them sent waits for it.
+      const holder = await createConnection({ ...testDatabaseServer(), database: t.database });
+      try {
+        await holder.query('START TRANSACTION');
+        await holder.query(`SELECT id FROM notification_outbox WHERE id IN (${ids.map(() => '?').join(', ')}) FOR UPDATE`, ids);
+        const first = ours().map((r) => r.form.To);
+        twilio.releaseHeld();
+        // Twilio accepted the first three; their rows cannot be recorded, and still the other two go out.
+        await eventually(() => ours().length === 5);
+        const firstIds = ids.filter((_, i) => first.includes(phones[i]));
+        for (const id of firstIds) expect(await outboxRow(t, id)).toMatchObject({ state: 'queued' });
+      } finally {
+        await holder.query('ROLLBACK');
+        await holder.end();
+      }
+      twilio.releaseHeld();
+      for (const id of ids) await eventually(async () => (await outboxRow(t, id)).state === 'sent');
+      expect(ours()).toHaveLength(5);
     });
   });
 
