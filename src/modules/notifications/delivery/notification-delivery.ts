@@ -221,9 +221,9 @@ export class NotificationDelivery {
    *
    * A provider that can be asked what it accepted (Twilio's Messages API:
    * `lookUp`) gets NOTIFICATION_TWILIO_SEND_CONCURRENCY requests at a time,
-   * each announced by a "sending" mark written before it leaves; a job that
-   * finds such a mark (its worker was killed with the request open, the
-   * request timed out, or the provider answered 5xx) or was queued again by
+   * each announced by a "sending" mark that Redis has before it leaves; a
+   * job that finds such a mark (its worker was killed with the request open,
+   * the request timed out, or the provider answered 5xx) or was queued again by
    * the relay's sweep asks the provider first (the one that got that
    * attempt, though another may be active by now) and records the message it
    * finds instead of sending it again. Such a request's turn ends with the
@@ -252,9 +252,14 @@ export class NotificationDelivery {
     }
     // Without a "sending" mark that outlives this process, a request must count as one that cannot be asked about.
     const announced = request.canLookUp && this.queue.canNoteSending();
+    const keepForMs = row.expiresAt.getTime() - this.clock.now().getTime() + SENT_MARK_GRACE_MS;
+    // Redis has the "sending" mark before the request can leave (a mark only written to a connection that was
+    // dropping could be lost with a killed process). Noted while the job waits for its turn, so the wait for Redis's
+    // answer does not lengthen the turn; a job killed before its turn came leaves a mark that costs one look-up.
+    if (announced && !(await this.queue.noteSending(row.id, attempts, providerId, keepForMs))) {
+      throw new DeliveryError('transient', 'the attempt could not be noted in Redis before sending');
+    }
     const outcome = await (announced ? this.lookUpGate : this.gate).run(async (): Promise<CallResult> => {
-      const keepForMs = row.expiresAt.getTime() - this.clock.now().getTime() + SENT_MARK_GRACE_MS;
-      if (announced) this.queue.noteSending(row.id, attempts, providerId, keepForMs);
       let sent: SentMessage;
       try {
         sent = await request.send();

@@ -10,6 +10,9 @@ const JOB_NAME = 'deliver';
 /** Retries end when the code expires (the handler decides); this only has to be large enough never to end them first. */
 const MAX_ATTEMPTS = 100_000;
 
+/** How long a "sending" mark may take to be acknowledged before its request is given up (and retried later). */
+const MARK_TIMEOUT_MS = 2000;
+
 /** How long the very first connection may take before the relay is told that Redis is unreachable. */
 const FIRST_CONNECT_TIMEOUT_MS = 5000;
 
@@ -148,11 +151,13 @@ export class BullmqNotificationQueue extends NotificationQueue {
     this.marks?.set(sentMarkKey(this.options.prefix, id), JSON.stringify(mark), 'PX', Math.max(1000, Math.round(keepForMs))).catch(() => undefined);
   }
 
-  override noteSending(id: string, attempts: number, providerId: string | null, keepForMs: number): void {
-    // Written to the socket before the provider request is: a process killed after both left still delivers both.
-    this.marks
-      ?.set(sentMarkKey(this.options.prefix, id), JSON.stringify({ sending: true, attempts, providerId }), 'PX', Math.max(1000, Math.round(keepForMs)))
-      .catch(() => undefined);
+  override async noteSending(id: string, attempts: number, providerId: string | null, keepForMs: number): Promise<boolean> {
+    if (!this.marks) return false;
+    const written = this.marks.set(sentMarkKey(this.options.prefix, id), JSON.stringify({ sending: true, attempts, providerId }), 'PX', Math.max(1000, Math.round(keepForMs)));
+    return withTimeout(written, MARK_TIMEOUT_MS, 'Redis did not answer').then(
+      () => true,
+      () => false,
+    );
   }
 
   override canNoteSending(): boolean {

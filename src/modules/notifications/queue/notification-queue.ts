@@ -72,9 +72,13 @@ export abstract class NotificationQueue {
    * worker died with the request open, or the request timed out) asks the
    * provider before sending again — the provider named here, which may no
    * longer be the active one by then. Written on the connection of the
-   * `accepted` mark, so it can never overwrite it.
+   * `accepted` mark, so it can never overwrite it. Resolves once the queue
+   * has it, to false when it could not be written (the request must not
+   * leave then: nobody would know to ask about it).
    */
-  noteSending(_id: string, _attempts: number, _providerId: string | null, _keepForMs: number): void {}
+  async noteSending(_id: string, _attempts: number, _providerId: string | null, _keepForMs: number): Promise<boolean> {
+    return false;
+  }
 
   /**
    * Whether a `sending` mark written now is sure to outlive this process
