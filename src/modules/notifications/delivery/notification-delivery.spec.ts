@@ -95,6 +95,7 @@ describe('NotificationDelivery', () => {
   // Its log lines (sent, retrying) are not what these tests look at.
   beforeAll(() => Logger.overrideLogger(false));
   afterAll(() => Logger.overrideLogger(['log', 'error', 'warn', 'debug', 'verbose']));
+
   it('sends after the "sending" mark, which names the provider, is in the queue', async () => {
     const active = new FakeSender('p1');
     const { delivery, recorded, notedSending } = deliveryWith({ active });

@@ -228,8 +228,8 @@ export class NotificationDelivery {
    * attempt, though another may be active by now) and records the message it
    * finds instead of sending it again. Such a request's turn ends with the
    * provider's answer, since the gate stands for the account's concurrency
-   * limit: holding it until the row was recorded too delivered 230–380
-   * codes/s while one instance took the queue burst's PATCHes, against 380
+   * limit: with the turn held until the row was recorded too, one instance
+   * delivered 230 codes/s while it took the queue burst's PATCHes, 380–421/s
    * without (bench, 4 December).
    *
    * Any other provider gets NOTIFICATION_SEND_CONCURRENCY (1), and its turn
@@ -254,7 +254,7 @@ export class NotificationDelivery {
     const announced = request.canLookUp && this.queue.canNoteSending();
     const keepForMs = row.expiresAt.getTime() - this.clock.now().getTime() + SENT_MARK_GRACE_MS;
     // Redis has the "sending" mark before the request can leave (a mark only written to a connection that was
-    // dropping could be lost with a killed process). Noted while the job waits for its turn, so the wait for Redis's
+    // dropping could be lost with a killed process). Noted before the job asks for its turn, so waiting for Redis's
     // answer does not lengthen the turn; a job killed before its turn came leaves a mark that costs one look-up.
     if (announced && !(await this.queue.noteSending(row.id, attempts, providerId, keepForMs))) {
       throw new DeliveryError('transient', 'the attempt could not be noted in Redis before sending');
