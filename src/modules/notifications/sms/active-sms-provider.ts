@@ -16,8 +16,8 @@ import { TickBatcher } from '../delivery/tick-batcher';
 /**
  * The SMS provider that is active right now, read from the database on every
  * call and built with its current credentials: a token rotated a moment ago
- * is what the next message uses. Also any provider by id, for a look-up. Nothing is cached but the HTTP connection
- * pool of the Twilio SDK.
+ * is what the next message uses; also any provider by id, for a look-up.
+ * Nothing is cached but the HTTP connection pool of the Twilio SDK.
  */
 @Injectable()
 export class ActiveSmsProvider {
