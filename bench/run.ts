@@ -24,14 +24,14 @@ import { testDatabaseServer, testDatabaseUrl, testRedisUrl } from '../test/suppo
 import { sample } from '../test/support/prometheus';
 import { LoadDriver } from './lib/driver-client';
 import { LoadResult, Target, percentiles } from './lib/jobs';
-import { Child, ROOT, cpuTimeMs, databaseServerPid, killAllChildren, peakRssMb, startChild, stopChild, tsArgs, waitFor200 } from './lib/processes';
+import { Child, ROOT, cpuTimeMs, databaseServerPid, killAllChildren, peakRssMb, redisServerPid, startChild, stopChild, tsArgs, waitFor200 } from './lib/processes';
 import { BenchReport, QueueRun, ScenarioRow, StartUp, evaluateTargets, toMarkdown, updateReadme, writeResults } from './lib/report';
 import { TwilioSink } from './lib/twilio-sink';
 
 interface Options {
   quick: boolean;
   instances: number;
-  /** Directory for `node --cpu-prof` profiles of service #1 (written when it stops). */
+  /** Directory for `node --cpu-prof` profiles of service #1 and of the API process without workers (written when they stop). */
   cpuProf?: string;
   /** Node flags of the service processes: those of `npm start` unless `--node-flags "..."` says otherwise. */
   nodeFlags: string[];
@@ -79,6 +79,8 @@ let baseline: Child | undefined;
 let driver: LoadDriver | undefined;
 let issuer: TestIssuer | undefined;
 let sink: TwilioSink | undefined;
+/** The machine's Redis server, for the CPU it spends on the queue burst (undefined when it is not a local process). */
+let redisPid: number | undefined;
 let cleaning: Promise<void> | undefined;
 
 function cleanup(): Promise<void> {
@@ -151,7 +153,8 @@ async function startService(index: number, twilioUrl: string, freshDatabase: boo
     ...extraEnv,
   });
   const started = Date.now();
-  const nodeArgs = [...options.nodeFlags, ...(options.cpuProf && index === 1 ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProf}`] : [])];
+  const profiled = options.cpuProf && (index === 1 || extraEnv.NOTIFICATION_WORKERS === 'false');
+  const nodeArgs = [...options.nodeFlags, ...(profiled ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProf}`] : [])];
   const child = startChild(`service #${index}`, [...nodeArgs, 'dist/src/main.js'], env, join(logDir, `${database}-service-${index}.log`));
   services.push(child);
   const origin = `http://127.0.0.1:${httpPort}`;
@@ -266,7 +269,7 @@ async function queueBurst(
   token: string,
   userIds: string[],
   phonePrefix: string,
-  topology?: { label: string; listeners: number[] },
+  topology?: { label: string; listeners: number[]; workers: Child[] },
 ): Promise<QueueRun> {
   const origins = instances.map((service) => service.origin);
   // Warm-up: a few codes end to end through every instance (connections, JIT, BullMQ workers), not counted.
@@ -280,9 +283,11 @@ async function queueBurst(
   const users = userIds.slice(0, S.burst).map((id, i) => ({ id, phone: `+4178${phonePrefix}${String(i).padStart(6, '0')}` }));
   const from = sink!.messages.length;
   log(`queue burst: ${users.length} PATCHes with sendCode over ${instances.length} instance(s)`);
+  const cpu = machineCpu([...instances.map((service) => service.child), ...(topology?.workers ?? [])]);
   const result = await driver!.run({ kind: 'burst', origins, token, users, concurrency: S.connections });
   const accepted = Object.keys(result.acceptedAt).length;
   await sink!.waitFor(from + accepted, 180_000).catch((error) => log(String(error)));
+  const cpuMs = cpu();
   // A moment more, so that a duplicate arriving late is counted too.
   await new Promise((resolve) => setTimeout(resolve, 1_000));
   const received = sink!.messages.slice(from);
@@ -322,7 +327,52 @@ async function queueBurst(
     refused: result.failures,
     ...(result.failureSample ? { refusedSample: result.failureSample } : {}),
     shares,
+    cpuMsPerCode: perCode(cpuMs, firstReceipt.size),
   };
+}
+
+/**
+ * CPU time the machine's processes spend from now until the returned function
+ * is called: the service's (`senders`), MariaDB's, Redis', and the bench's
+ * own (load driver, and this process, where the Twilio stand-in runs).
+ */
+function machineCpu(senders: Child[]): () => { service: number; database?: number; redis?: number; benchTools: number } {
+  const pids = senders.map((child) => child.process.pid!);
+  const databasePid = databaseServerPid();
+  const read = () => ({
+    service: pids.reduce((sum, pid) => sum + cpuTimeMs(pid), 0),
+    database: databasePid === undefined ? undefined : cpuTimeMs(databasePid),
+    redis: redisPid === undefined ? undefined : cpuTimeMs(redisPid),
+    benchTools: cpuTimeMs(driver!.pid) + ownCpuMs(),
+  });
+  const before = read();
+  return () => {
+    const after = read();
+    const delta = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : a - b);
+    return {
+      service: after.service - before.service,
+      database: delta(after.database, before.database),
+      redis: delta(after.redis, before.redis),
+      benchTools: after.benchTools - before.benchTools,
+    };
+  };
+}
+
+function cpuText(run: QueueRun): string {
+  const cpu = run.cpuMsPerCode;
+  return cpu ? `service ${cpu.service}, MariaDB ${cpu.database ?? '?'}, Redis ${cpu.redis ?? '?'}, load driver + stand-in ${cpu.benchTools} (all ${cpu.total})` : 'n/a';
+}
+
+function ownCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+function perCode(cpuMs: ReturnType<ReturnType<typeof machineCpu>>, codes: number): QueueRun['cpuMsPerCode'] {
+  if (codes === 0) return undefined;
+  const per = (ms: number | undefined) => (ms === undefined ? undefined : round2(ms / codes));
+  const total = cpuMs.service + (cpuMs.database ?? 0) + (cpuMs.redis ?? 0) + cpuMs.benchTools;
+  return { service: per(cpuMs.service)!, database: per(cpuMs.database), redis: per(cpuMs.redis), benchTools: per(cpuMs.benchTools)!, total: per(total)! };
 }
 
 // ---- main -----------------------------------------------------------------------
@@ -330,6 +380,7 @@ async function main(): Promise<void> {
   const began = Date.now();
   log(`run ${run}: ${options.quick ? 'quick' : 'full'}, ${options.instances} instance(s); database ${database}, QUEUE_PREFIX ${queuePrefix}; logs in ${logDir}/${database}-*.log`);
   issuer = await new TestIssuer().start();
+  redisPid = await redisServerPid(testRedisUrl());
   const token = await issuer.owner({ expiresIn: 3600, org: ORG, sub: 'bench-admin' });
   // One listener per instance, and one for the worker process of the last queue run.
   sink = await new TwilioSink().start(options.instances + 1);
@@ -436,7 +487,7 @@ async function main(): Promise<void> {
   await stopChild(baseline!);
 
   const queue: QueueRun[] = [await queueBurst([first], token, userIds, '1')];
-  log(`queue: ${queue[0].codesPerSec} codes/s (${queue[0].deliveredPerSec?.whileAccepting}/s while accepting, ${queue[0].deliveredPerSec?.after}/s after), p99 ${queue[0].latencyMs.p99} ms; ${await memory(first)}`);
+  log(`queue: ${queue[0].codesPerSec} codes/s (${queue[0].deliveredPerSec?.whileAccepting}/s while accepting, ${queue[0].deliveredPerSec?.after}/s after), p99 ${queue[0].latencyMs.p99} ms; CPU ms per code ${cpuText(queue[0])}; ${await memory(first)}`);
   const peakRss: Array<number | undefined> = [peakRssMb(first.child.process.pid!)];
   const startUp: StartUp[] = [first.startUp];
 
@@ -467,10 +518,11 @@ async function main(): Promise<void> {
   const separate = await queueBurst([apiOnly], token, userIds, '3', {
     label: '1 API process (NOTIFICATION_WORKERS=false) + 1 worker process',
     listeners: [workerListener],
+    workers: [worker],
   });
   queue.push(separate);
   const separateRss = { api: peakRssMb(apiOnly.child.process.pid!), worker: peakRssMb(worker.process.pid!) };
-  log(`queue with a worker process: ${separate.codesPerSec} codes/s (${separate.deliveredPerSec?.whileAccepting}/s while accepting), p99 ${separate.latencyMs.p99} ms; peak RSS API ${separateRss.api} MB, worker ${separateRss.worker} MB`);
+  log(`queue with a worker process: ${separate.codesPerSec} codes/s (${separate.deliveredPerSec?.whileAccepting}/s while accepting), p99 ${separate.latencyMs.p99} ms; CPU ms per code ${cpuText(separate)}; peak RSS API ${separateRss.api} MB, worker ${separateRss.worker} MB`);
 
   const partial: Omit<BenchReport, 'targets'> = {
     date: new Date().toISOString(),
@@ -489,7 +541,7 @@ async function main(): Promise<void> {
   const markdown = toMarkdown(report);
   process.stdout.write('\n' + markdown + '\n');
   const files = writeResults(report, markdown);
-  if (options.cpuProf) log(`CPU profile of service #1 goes to ${options.cpuProf} when it stops (summary: node -r ./test/support/ts-register.js bench/profile-summary.ts FILE)`);
+  if (options.cpuProf) log(`CPU profiles of service #1 and of the API process without workers go to ${options.cpuProf} when they stop (summary: node -r ./test/support/ts-register.js bench/profile-summary.ts FILE)`);
   if (!options.quick && !options.cpuProf) log(updateReadme(markdown) ? 'README.md table updated' : 'README.md has no bench markers; table not written there');
   log(`results: ${files.join(', ')}; took ${Math.round((Date.now() - began) / 1000)} s`);
   for (const run of queue) if (run.refusedSample) log(`queue: a refused PATCH: ${run.refusedSample}`);

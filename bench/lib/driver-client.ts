@@ -27,6 +27,11 @@ export class LoadDriver {
     });
   }
 
+  /** Its process id (its CPU time is part of what a benchmark costs the machine). */
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   run(job: BurstJob): Promise<BurstResult>;
   run(job: Exclude<Job, BurstJob>): Promise<LoadResult>;
   run(job: Job): Promise<unknown> {

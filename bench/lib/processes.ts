@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { openSync, closeSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 
 export const ROOT = join(__dirname, '..', '..');
 const TS_REGISTER = join(ROOT, 'test/support/ts-register.js');
@@ -93,6 +94,20 @@ export function cpuTimeMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** The pid of the Redis server at `url` (INFO's process_id), when that process runs on this machine. */
+export async function redisServerPid(url: string): Promise<number | undefined> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    const pid = Number(/^process_id:(\d+)/m.exec(await redis.info('server'))?.[1]);
+    return pid > 0 && /redis/.test(readFileSync(`/proc/${pid}/comm`, 'utf8')) ? pid : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** The local MariaDB/MySQL server's pid, when it runs on this machine (its CPU time is part of a request's cost). */

@@ -38,6 +38,13 @@ export interface QueueRun {
   refusedSample?: string;
   /** Messages each instance's workers sent (counted at the stand-in, one listener per instance). */
   shares: number[];
+  /**
+   * CPU time of every process on the machine from the burst's first PATCH to
+   * its last receipt, per delivered code: the service's processes (instances
+   * and worker processes), MariaDB, Redis, and the bench's own load driver and
+   * Twilio stand-in. Absent in older results, and for a server not on this machine.
+   */
+  cpuMsPerCode?: { service: number; database?: number; redis?: number; benchTools: number; total: number };
 }
 
 export interface StartUp {
@@ -99,6 +106,13 @@ export function evaluateTargets(report: Omit<BenchReport, 'targets'>): Target[] 
   return targets;
 }
 
+function cpuPerCode(run: QueueRun): string {
+  const cpu = run.cpuMsPerCode;
+  if (!cpu) return '';
+  const part = (ms: number | undefined) => (ms === undefined ? '?' : String(ms));
+  return `${part(cpu.service)} / ${part(cpu.database)} / ${part(cpu.redis)} / ${part(cpu.benchTools)} = ${part(cpu.total)}`;
+}
+
 function queueRunLabel(run: QueueRun): string {
   return run.label ?? `${run.instances} instance${run.instances > 1 ? 's' : ''}`;
 }
@@ -136,11 +150,18 @@ export function toMarkdown(report: BenchReport): string {
     half.baseline,
   );
   lines.push('');
-  lines.push('| queue burst (PATCH with contact.phone + sendCode → Twilio stand-in) | codes | accepted/s | codes/s (first PATCH → last receipt) | delivered/s while accepting / after | accept→receipt p50 ms | p95 ms | p99 ms | max ms | delivered | duplicates | missing | share per instance |');
-  lines.push('| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  lines.push('| queue burst (PATCH with contact.phone + sendCode → Twilio stand-in) | codes | accepted/s | codes/s (first PATCH → last receipt) | delivered/s while accepting / after | accept→receipt p50 ms | p95 ms | p99 ms | max ms | delivered | duplicates | missing | share per instance | CPU ms per code: service / MariaDB / Redis / load driver + stand-in = all |');
+  lines.push('| --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |');
   for (const run of report.queue) {
     lines.push(
-      `| ${queueRunLabel(run)}${run.refused ? ` (${run.refused} refused)` : ''} | ${run.codes} | ${run.acceptPerSec} | ${run.codesPerSec} | ${run.deliveredPerSec ? `${run.deliveredPerSec.whileAccepting} / ${run.deliveredPerSec.after}` : ''} | ${run.latencyMs.p50} | ${run.latencyMs.p95} | ${run.latencyMs.p99} | ${run.latencyMs.max} | ${run.delivered} | ${run.duplicates} | ${run.missing} | ${run.shares.map((share, i) => `#${i + 1}: ${share}`).join(', ')} |`,
+      `| ${queueRunLabel(run)}${run.refused ? ` (${run.refused} refused)` : ''} | ${run.codes} | ${run.acceptPerSec} | ${run.codesPerSec} | ${run.deliveredPerSec ? `${run.deliveredPerSec.whileAccepting} / ${run.deliveredPerSec.after}` : ''} | ${run.latencyMs.p50} | ${run.latencyMs.p95} | ${run.latencyMs.p99} | ${run.latencyMs.max} | ${run.delivered} | ${run.duplicates} | ${run.missing} | ${run.shares.map((share, i) => `#${i + 1}: ${share}`).join(', ')} | ${cpuPerCode(run)} |`,
+    );
+  }
+  if (report.queue.some((run) => run.cpuMsPerCode)) {
+    lines.push('');
+    lines.push(
+      `CPU per code counts every process on the machine while the burst lasts. ${report.machine.cpus} cores give ${report.machine.cpus} ms of CPU ` +
+        `per code at 1,000 codes/s, ${round1(report.machine.cpus * 1000 / 600)} ms at 600/s.`,
     );
   }
   lines.push('');
