@@ -65,9 +65,10 @@ class RetryLater extends Error {
  * Connections are ioredis clients (BullMQ's own driver) that reconnect
  * quickly (redisOptions). The producer side fails fast: while its connection
  * is down, `add` throws at once instead of buffering, so the relay's
- * transaction rolls back and the rows wait in the outbox. ioredis writes all
- * commands issued in one tick in one socket write, and `addBulk` sends a
- * whole relay batch as one MULTI pipeline.
+ * transaction rolls back and the rows wait in the outbox. ioredis writes each
+ * command to the socket as it is issued (one write per command, as strace
+ * shows), so `addBulk` matters: it sends a whole relay batch as one MULTI
+ * pipeline.
  *
  * "Sent" marks close the gap between a provider's acceptance and the row
  * recorded sent (an UPDATE that may take a while under load): the moment
