@@ -6,7 +6,7 @@
  * own (bench/lib/load-driver.ts). The queue burst runs on one instance, on N
  * with --instances N, and on an API process beside a worker process of its
  * own. Prints a table, writes bench/results/ and,
- * for full runs, the table in README.md. See README "Benchmarks".
+ * for full runs, the table in README.md. See README "Benchmarks" and bench/FINDINGS.md.
  *
  * Everything it creates is its own: a fresh database (dropped at the end), a
  * fresh QUEUE_PREFIX (its Redis keys deleted at the end), child processes

@@ -12,7 +12,7 @@ import { TrustedIssuer } from './trusted-issuer';
 /**
  * Parsed public keys by their PEM text. Given the PEM, jsonwebtoken parses it
  * again for every token; that parse (createPublicKey) was about 8% of the CPU
- * of a request in the benchmark's profile (README: Benchmarks). Keyed
+ * of a request in the benchmark's profile (bench/FINDINGS.md). Keyed
  * by the PEM itself, so a rotated key simply is a new entry; bounded, oldest
  * out first.
  */
