@@ -32,7 +32,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   app.get(RestMetrics).install(fastify);
   // Node's headersTimeout must outlast the keep-alive timeout, or a slow request on a reused connection is cut.
   app.getHttpServer().headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
-  attachGrpc(app, config);
+  attachGrpc(app, config, PinoLogger.root);
   const document = setupSwagger(app, config);
   app.get(RestRpcNames).learn(document);
   return app;

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { Metadata } from 'nice-grpc';
+import { adminClient, grpcFailure } from './support/grpc-clients';
 import { LogCapture } from './support/log-capture';
 import { TEST_MASTER_KEY, TestApp, Topology } from './support/test-app';
 
@@ -39,6 +41,9 @@ describe.each<Topology>(['mysql', 'embedded'])('logs (%s)', (topology) => {
     });
     expect(grpcWeb.status).toBe(200);
     await grpcWeb.arrayBuffer();
+    // Native gRPC is not HTTP/1.1: its calls get lines of their own, one with the client's id, one refused without a token.
+    await adminClient(t, owner).listSMSProviders({}, { metadata: Metadata({ 'x-request-id': 'grpc-native-request' }) });
+    expect((await grpcFailure((options) => adminClient(t).listSMSProviders({}, options))).code).toBe(16);
 
     if (topology === 'embedded') {
       secrets.push(readFileSync(`${t.config.dataDir}/master.key`, 'utf8').trim());
@@ -65,6 +70,16 @@ describe.each<Topology>(['mysql', 'embedded'])('logs (%s)', (topology) => {
       expect.objectContaining({ msg: 'request completed', req: { id: 'grpc-web-request', method: 'POST', path: '/zitadel.admin.v1.AdminService/ListSMSProviders' } }),
     );
     expect(requests.map((line) => line.res.statusCode)).toEqual(expect.arrayContaining([200, 400, 401, 404]));
+  });
+
+  it('writes a line per native gRPC call with its request id, method and status code', () => {
+    const path = '/zitadel.admin.v1.AdminService/ListSMSProviders';
+    expect(log.lines.find((line) => line.req?.id === 'grpc-native-request')).toEqual(
+      expect.objectContaining({ msg: 'request completed', req: { id: 'grpc-native-request', method: 'POST', path }, grpc: { code: 0 }, responseTime: expect.any(Number) }),
+    );
+    const refused = log.lines.filter((line) => line.req?.path === path && line.grpc?.code === 16);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toEqual(expect.objectContaining({ msg: 'request completed', req: { id: expect.stringMatching(/^[0-9a-f-]{36}$/), method: 'POST', path } }));
   });
 
   it('never contains a token, a secret or a key', () => {

@@ -1,4 +1,6 @@
 import { INestApplication } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { grpcCallLogger } from '../common/logging/grpc-call-log';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { GrpcHealth } from './grpc-health';
@@ -13,12 +15,14 @@ const servers = new WeakMap<INestApplication, ZitadelGrpcServer>();
 /**
  * Makes the application hybrid: native gRPC on GRPC_PORT as a Nest
  * microservice (sharing the app's enhancers), with health and reflection, and
- * gRPC-web on the HTTP port. Call before the HTTP server is initialised, so
+ * gRPC-web on the HTTP port; each native call gets a log line (gRPC-web's
+ * come from the HTTP request log). Call before the HTTP server is initialised, so
  * gRPC-web sits ahead of Nest's routes; the gRPC listener starts with
  * app.startAllMicroservices().
  */
-export function attachGrpc(app: INestApplication, config: AppConfig): void {
+export function attachGrpc(app: INestApplication, config: AppConfig, logger: Logger): void {
   const api = zitadelApi();
+  const logCall = grpcCallLogger(logger);
   const health = app.get(GrpcHealth);
   const metrics = app.get(MetricsService);
   const server = new ZitadelGrpcServer(api, {
@@ -28,7 +32,10 @@ export function attachGrpc(app: INestApplication, config: AppConfig): void {
       health.addToServer(grpcServer, api.services.map((service) => service.typeName));
       reflectionFor(api).addToServer(grpcServer);
     },
-    onCall: (rpc, code, seconds) => metrics.recordRpc(rpc, 'grpc', code, seconds),
+    onCall: (rpc, code, seconds, call) => {
+      metrics.recordRpc(rpc, 'grpc', code, seconds);
+      if (call) logCall(call.path, call.metadata, code, seconds);
+    },
   });
   app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
   const gateway = new GrpcWebGateway(api, server, new GrpcWebCors(config.corsOrigins), (rpc, code, seconds) =>

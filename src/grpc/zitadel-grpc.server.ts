@@ -12,12 +12,15 @@ export interface ZitadelGrpcServerOptions {
   port: number;
   /** Adds services beside ZITADEL's (health, reflection) once the server exists. */
   addServices?: (server: Server) => void;
-  /** Told about every finished unary call of ZITADEL's services (metrics). */
+  /** Told about every finished unary call of ZITADEL's services (metrics, the call log). */
   onCall?: CallObserver;
 }
 
-/** rpc = ZITADEL's method name (e.g. PatchUser), code = the gRPC status code answered. */
-export type CallObserver = (rpc: string, code: number, seconds: number) => void;
+/**
+ * rpc = ZITADEL's method name (e.g. PatchUser), code = the gRPC status code
+ * answered; `call` (native gRPC only) = the method's path and the call's metadata.
+ */
+export type CallObserver = (rpc: string, code: number, seconds: number, call?: { path: string; metadata?: Metadata }) => void;
 
 /** 4 MiB, grpc-go's default, which ZITADEL keeps. */
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -68,7 +71,7 @@ export class ZitadelGrpcServer extends ServerGrpc {
       const onCall = this.onCall;
       // Every RPC served here is unary; streaming ones (none implemented) are not measured.
       if (onCall && !definition.requestStream && !definition.responseStream) {
-        implementation[method] = measuredUnary(implementation[method] as UnaryHandler, method, onCall);
+        implementation[method] = measuredUnary(implementation[method] as UnaryHandler, method, definition.path, onCall);
       }
     }
     return implementation;
@@ -117,11 +120,12 @@ type UnaryHandler = (call: unknown, callback: sendUnaryData<unknown>) => unknown
  * Reports a unary call when its answer is handed to grpc-js: guards, filters
  * and UNIMPLEMENTED included, since all of them end in the callback.
  */
-function measuredUnary(handler: UnaryHandler, rpc: string, onCall: CallObserver): UnaryHandler {
+function measuredUnary(handler: UnaryHandler, rpc: string, path: string, onCall: CallObserver): UnaryHandler {
   return (call, callback) => {
     const started = process.hrtime.bigint();
     return handler(call, (error, ...rest) => {
-      onCall(rpc, error ? statusCodeOf(error) : Status.OK, Number(process.hrtime.bigint() - started) / 1e9);
+      const metadata = (call as { metadata?: Metadata }).metadata;
+      onCall(rpc, error ? statusCodeOf(error) : Status.OK, Number(process.hrtime.bigint() - started) / 1e9, { path, metadata });
       (callback as (...args: unknown[]) => void)(error, ...rest);
     });
   };

@@ -9,12 +9,17 @@ const UNLOGGED = /^\/(healthz|readyz|metrics)(\?|$)/;
 
 /** Fastify's request id (genReqId): a well-formed X-Request-Id, else a fresh UUID. */
 export function requestIdOf(request: IncomingMessage): string {
-  const given = request.headers['x-request-id'];
+  return requestIdFrom(request.headers['x-request-id']);
+}
+
+/** The id a client gave its request (X-Request-Id header or metadata entry) when it is well-formed, else a fresh UUID. */
+export function requestIdFrom(given: unknown): string {
   return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
 }
 
 /**
- * One JSON line per HTTP request (REST, gRPC-web, Swagger), written when its
+ * One JSON line per HTTP request (REST, gRPC-web, Swagger; native gRPC calls
+ * have theirs from grpc-call-log.ts), written when its
  * answer is done or the client went away: request id, method, path (never the
  * query string, which may carry a token), status and time taken. What the
  * line may carry is decided by the logger's serializers and redaction
