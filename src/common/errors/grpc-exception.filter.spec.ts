@@ -21,4 +21,13 @@ describe('GrpcExceptionFilter', () => {
     expect(log).toHaveBeenCalled();
     log.mockRestore();
   });
+
+  it("names the native call's method in the log line of an unexpected error", async () => {
+    const log = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+    const host = { getArgByIndex: (index: number) => (index === 2 ? { getPath: () => '/zitadel.admin.v1.AdminService/ListSMSProviders' } : undefined) };
+    const error = await lastValueFrom(filter.catch(new Error('boom'), host as never)).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 13 });
+    expect(log).toHaveBeenCalledWith(expect.objectContaining({ rpc: '/zitadel.admin.v1.AdminService/ListSMSProviders' }), 'unexpected error while serving a gRPC call');
+    log.mockRestore();
+  });
 });

@@ -68,7 +68,7 @@ export class GrpcWebGateway {
     }
     this.cors.decorate(request, response);
     this.serve(handler, path, contentType, request, response).catch((error: unknown) => {
-      this.logger.error({ err: error }, 'gRPC-web call failed');
+      this.logger.error({ err: error, rpc: path }, 'gRPC-web call failed');
       if (!response.headersSent) response.writeHead(500);
       response.end();
     });
@@ -110,7 +110,7 @@ export class GrpcWebGateway {
         this.onCall(method.name, GrpcCode.OK, seconds());
         return response;
       } catch (error) {
-        const connectError = this.toConnectError(error);
+        const connectError = this.toConnectError(error, path);
         this.onCall(method.name, connectError.code, seconds());
         throw connectError;
       }
@@ -119,8 +119,8 @@ export class GrpcWebGateway {
   }
 
   /** The same status as native gRPC: code, "<text> (<id>)" and the ErrorDetail. */
-  private toConnectError(error: unknown): ConnectError {
-    const status = error instanceof GrpcStatusError ? error : this.errors.toStatus(error);
+  private toConnectError(error: unknown, path: string): ConnectError {
+    const status = error instanceof GrpcStatusError ? error : this.errors.toStatus(error, path);
     return new ConnectError(status.details, status.code as Code, undefined, [
       { desc: this.errorDetail, value: { id: status.error.id, message: status.error.text } },
     ]);
