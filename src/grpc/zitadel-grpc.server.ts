@@ -4,6 +4,7 @@ import { GrpcMethodStreamingType, ServerGrpc } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import { GrpcStatusError } from '../common/errors/grpc-status';
 import { invalidArgument, unimplemented } from '../common/errors/zitadel-error';
+import { REQUEST_ID_METADATA, requestIdFrom } from '../common/logging/request-log';
 import { UndecodableRequest, packageDefinitionOf } from './package-definition';
 import { ZitadelApi } from './zitadel-descriptors';
 
@@ -67,7 +68,9 @@ export class ZitadelGrpcServer extends ServerGrpc {
     for (const [method, definition] of Object.entries(grpcService.service)) {
       const handler = implementation[method] as UntypedHandleCall | undefined;
       // An RPC without a handler is UNIMPLEMENTED whatever it is sent.
-      implementation[method] = handler ? refusingUndecodable(handler, definition.responseStream) : unimplementedHandler(definition.path, definition.responseStream);
+      implementation[method] = withRequestId(
+        handler ? refusingUndecodable(handler, definition.responseStream) : unimplementedHandler(definition.path, definition.responseStream),
+      );
       const onCall = this.onCall;
       // Every RPC served here is unary; streaming ones (none implemented) are not measured.
       if (onCall && !definition.requestStream && !definition.responseStream) {
@@ -94,6 +97,19 @@ export class ZitadelGrpcServer extends ServerGrpc {
 
 export function unimplementedRpc(path: string): GrpcStatusError {
   return new GrpcStatusError(unimplemented('GRPC-Unimplemented', `${path.replace(/^\//, '')} is not implemented by this service`));
+}
+
+/**
+ * Settles a call's request id before anything else runs: the client's
+ * well-formed `x-request-id` metadata entry, else a fresh UUID, written into
+ * the call's metadata so that every log line about the call (its own line,
+ * an unexpected error's) names the same id.
+ */
+function withRequestId(handler: UntypedHandleCall): UntypedHandleCall {
+  return ((call: { metadata?: Metadata }, ...rest: unknown[]) => {
+    call.metadata?.set(REQUEST_ID_METADATA, requestIdFrom(call.metadata.get(REQUEST_ID_METADATA)[0]));
+    return (handler as (...args: unknown[]) => unknown)(call, ...rest);
+  }) as UntypedHandleCall;
 }
 
 /** Answers a request that did not decode (package-definition.ts) with INVALID_ARGUMENT before any handler sees it. */

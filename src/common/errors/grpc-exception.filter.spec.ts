@@ -1,3 +1,4 @@
+import { Metadata } from '@grpc/grpc-js';
 import { Logger } from '@nestjs/common';
 import { lastValueFrom } from 'rxjs';
 import { GrpcExceptionFilter } from './grpc-exception.filter';
@@ -22,12 +23,18 @@ describe('GrpcExceptionFilter', () => {
     log.mockRestore();
   });
 
-  it("names the native call's method in the log line of an unexpected error", async () => {
+  it("names the native call's method and request id in the log line of an unexpected error", async () => {
     const log = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
-    const host = { getArgByIndex: (index: number) => (index === 2 ? { getPath: () => '/zitadel.admin.v1.AdminService/ListSMSProviders' } : undefined) };
+    const metadata = new Metadata();
+    metadata.set('x-request-id', 'failing-call-7');
+    const call = { getPath: () => '/zitadel.admin.v1.AdminService/ListSMSProviders' };
+    const host = { getArgByIndex: (index: number) => [{}, metadata, call][index] };
     const error = await lastValueFrom(filter.catch(new Error('boom'), host as never)).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 13 });
-    expect(log).toHaveBeenCalledWith(expect.objectContaining({ rpc: '/zitadel.admin.v1.AdminService/ListSMSProviders' }), 'unexpected error while serving a gRPC call');
+    expect(log).toHaveBeenCalledWith(
+      expect.objectContaining({ rpc: '/zitadel.admin.v1.AdminService/ListSMSProviders', requestId: 'failing-call-7' }),
+      'unexpected error while serving a gRPC call',
+    );
     log.mockRestore();
   });
 });

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, Logger, RpcExceptionFilter } from '@nestjs/common';
 import { Observable, throwError } from 'rxjs';
 import { INTERNAL_ERROR, normalizeError } from './error-normalizer';
+import { REQUEST_ID_METADATA } from '../logging/request-log';
 import { GrpcStatusError } from './grpc-status';
 
 /**
@@ -14,19 +15,25 @@ export class GrpcExceptionFilter implements RpcExceptionFilter {
   private readonly logger = new Logger('GrpcExceptionFilter');
 
   catch(exception: unknown, host?: ArgumentsHost): Observable<never> {
-    // A native call's third argument is grpc-js' call object, which knows the method; gRPC-web passes none.
+    // A handler's arguments: the message, the metadata, and (native gRPC only) grpc-js' call, which knows the method.
+    const metadata = host?.getArgByIndex<{ get?: (key: string) => unknown[] } | undefined>(1);
     const call = host?.getArgByIndex<{ getPath?: () => string } | undefined>(2);
-    return throwError(() => this.toStatus(exception, call?.getPath?.()));
+    const requestId = metadata?.get?.(REQUEST_ID_METADATA)[0];
+    return throwError(() => this.toStatus(exception, { rpc: call?.getPath?.(), requestId: typeof requestId === 'string' ? requestId : undefined }));
   }
 
-  /** `rpc`: the method's path, when known, for the log line of an unexpected error. */
-  toStatus(exception: unknown, rpc?: string): GrpcStatusError {
+  /** `call`: what is known of the call (its method, its request id), for the log line of an unexpected error. */
+  toStatus(exception: unknown, call: { rpc?: string; requestId?: string } = {}): GrpcStatusError {
     if (exception instanceof GrpcStatusError) return exception;
     let error = normalizeError(exception);
     if (!error) {
-      this.logger.error({ err: exception, ...(rpc ? { rpc } : {}) }, 'unexpected error while serving a gRPC call');
+      this.logger.error({ err: exception, ...definedOnly(call) }, 'unexpected error while serving a gRPC call');
       error = INTERNAL_ERROR;
     }
     return new GrpcStatusError(error);
   }
+}
+
+function definedOnly(fields: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(fields).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }

@@ -1,12 +1,13 @@
 import type { Metadata } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { GrpcCode, httpStatusOf } from '../errors/zitadel-error';
-import { requestIdFrom } from './request-log';
+import { REQUEST_ID_METADATA, requestIdFrom } from './request-log';
 
 /**
  * One JSON line per native gRPC call, in the shape of the HTTP request lines
- * (request-log.ts) so that one query finds both: request id (a well-formed
- * `x-request-id` metadata entry, else a fresh UUID), the method's path, the
+ * (request-log.ts) so that one query finds both: request id (the client's
+ * well-formed `x-request-id` metadata entry, else a fresh UUID; settled as
+ * the call arrives, see ZitadelGrpcServer), the method's path, the
  * gRPC status code and the time taken; never the message or the metadata,
  * which carry tokens and codes. A call answered with a code that maps to a
  * 5xx (INTERNAL, UNKNOWN, UNAVAILABLE…) is an error line, as a 5xx is.
@@ -14,7 +15,7 @@ import { requestIdFrom } from './request-log';
 export function grpcCallLogger(logger: Logger): (path: string, metadata: Metadata | undefined, code: number, seconds: number) => void {
   return (path, metadata, code, seconds) => {
     const line = {
-      req: { id: requestIdFrom(metadata?.get('x-request-id')[0]), method: 'POST', url: path },
+      req: { id: requestIdFrom(metadata?.get(REQUEST_ID_METADATA)[0]), method: 'POST', url: path },
       grpc: { code },
       responseTime: Math.round(seconds * 1000),
     };

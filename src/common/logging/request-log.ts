@@ -12,6 +12,9 @@ export function requestIdOf(request: IncomingMessage): string {
   return requestIdFrom(request.headers['x-request-id']);
 }
 
+/** Where a native gRPC call carries its request id (ZitadelGrpcServer settles it as the call arrives). */
+export const REQUEST_ID_METADATA = 'x-request-id';
+
 /** The id a client gave its request (X-Request-Id header or metadata entry) when it is well-formed, else a fresh UUID. */
 export function requestIdFrom(given: unknown): string {
   return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();

@@ -120,7 +120,7 @@ export class GrpcWebGateway {
 
   /** The same status as native gRPC: code, "<text> (<id>)" and the ErrorDetail. */
   private toConnectError(error: unknown, path: string): ConnectError {
-    const status = error instanceof GrpcStatusError ? error : this.errors.toStatus(error, path);
+    const status = error instanceof GrpcStatusError ? error : this.errors.toStatus(error, { rpc: path });
     return new ConnectError(status.details, status.code as Code, undefined, [
       { desc: this.errorDetail, value: { id: status.error.id, message: status.error.text } },
     ]);
