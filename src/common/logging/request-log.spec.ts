@@ -1,5 +1,5 @@
 import Fastify, { FastifyInstance } from 'fastify';
-import { request as httpRequest } from 'node:http';
+import { IncomingMessage, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Options, pinoHttp } from 'pino-http';
 import { eventually, sleep } from '../../../test/support/eventually';
@@ -81,5 +81,22 @@ describe('requestLogHook', () => {
     expect((await fetch(`${origin}/ok`)).status).toBe(200);
     await eventually(() => linesFor('/ok').length > 1);
     expect(linesFor('/healthz')).toEqual([]);
+  });
+});
+
+describe('requestIdOf', () => {
+  const requestWith = (headers: Record<string, string | string[] | undefined>) => ({ headers }) as unknown as IncomingMessage;
+
+  it("keeps a well-formed X-Request-Id and writes a fresh UUID over a missing or malformed one, into the request's header too", () => {
+    const given = requestWith({ 'x-request-id': 'client-id-1' });
+    expect(requestIdOf(given)).toBe('client-id-1');
+    expect(given.headers['x-request-id']).toBe('client-id-1');
+    const missingOrMalformed: Array<Record<string, string | string[] | undefined>> = [{}, { 'x-request-id': 'has spaces\nand a newline' }, { 'x-request-id': ['a', 'b'] }];
+    for (const headers of missingOrMalformed) {
+      const request = requestWith(headers);
+      const id = requestIdOf(request);
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect(request.headers['x-request-id']).toBe(id);
+    }
   });
 });

@@ -7,9 +7,16 @@ import type { Logger } from 'pino';
 /** Probes and scrapes: polled every few seconds, they would drown the requests worth reading. */
 const UNLOGGED = /^\/(healthz|readyz|metrics)(\?|$)/;
 
-/** Fastify's request id (genReqId): a well-formed X-Request-Id, else a fresh UUID. */
+/**
+ * Fastify's request id (genReqId): a well-formed X-Request-Id, else a fresh
+ * UUID, which is also written into the request's X-Request-Id header: code
+ * that sees only the headers (the gRPC-web gateway, which passes the header on
+ * to the handler as metadata) then names the same id as the request's line.
+ */
 export function requestIdOf(request: IncomingMessage): string {
-  return requestIdFrom(request.headers['x-request-id']);
+  const id = requestIdFrom(request.headers['x-request-id']);
+  request.headers['x-request-id'] = id;
+  return id;
 }
 
 /** Where a native gRPC call carries its request id (ZitadelGrpcServer settles it as the call arrives). */
