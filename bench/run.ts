@@ -25,7 +25,7 @@ import { sample } from '../test/support/prometheus';
 import { LoadDriver } from './lib/driver-client';
 import { LoadResult, Target, percentiles } from './lib/jobs';
 import { Child, ROOT, cpuTimeMs, databaseServerPid, killAllChildren, peakRssMb, redisServerPid, startChild, stopChild, tsArgs, waitFor200 } from './lib/processes';
-import { BenchReport, QueueRun, ScenarioRow, StartUp, evaluateTargets, toMarkdown, updateReadme, writeResults } from './lib/report';
+import { BenchReport, QueueRun, ScenarioRow, StartUp, cpuPerCode, evaluateTargets, toMarkdown, updateReadme, writeResults } from './lib/report';
 import { TwilioSink } from './lib/twilio-sink';
 
 interface Options {
@@ -358,11 +358,6 @@ function machineCpu(senders: Child[]): () => { service: number; database?: numbe
   };
 }
 
-function cpuText(run: QueueRun): string {
-  const cpu = run.cpuMsPerCode;
-  return cpu ? `service ${cpu.service}, MariaDB ${cpu.database ?? '?'}, Redis ${cpu.redis ?? '?'}, load driver + stand-in ${cpu.benchTools} (all ${cpu.total})` : 'n/a';
-}
-
 function ownCpuMs(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
@@ -487,7 +482,7 @@ async function main(): Promise<void> {
   await stopChild(baseline!);
 
   const queue: QueueRun[] = [await queueBurst([first], token, userIds, '1')];
-  log(`queue: ${queue[0].codesPerSec} codes/s (${queue[0].deliveredPerSec?.whileAccepting}/s while accepting, ${queue[0].deliveredPerSec?.after}/s after), p99 ${queue[0].latencyMs.p99} ms; CPU ms per code ${cpuText(queue[0])}; ${await memory(first)}`);
+  log(`queue: ${queue[0].codesPerSec} codes/s (${queue[0].deliveredPerSec?.whileAccepting}/s while accepting, ${queue[0].deliveredPerSec?.after}/s after), p99 ${queue[0].latencyMs.p99} ms; CPU ms per code (service / MariaDB / Redis / load driver + stand-in = all) ${cpuPerCode(queue[0])}; ${await memory(first)}`);
   const peakRss: Array<number | undefined> = [peakRssMb(first.child.process.pid!)];
   const startUp: StartUp[] = [first.startUp];
 
@@ -522,7 +517,7 @@ async function main(): Promise<void> {
   });
   queue.push(separate);
   const separateRss = { api: peakRssMb(apiOnly.child.process.pid!), worker: peakRssMb(worker.process.pid!) };
-  log(`queue with a worker process: ${separate.codesPerSec} codes/s (${separate.deliveredPerSec?.whileAccepting}/s while accepting), p99 ${separate.latencyMs.p99} ms; CPU ms per code ${cpuText(separate)}; peak RSS API ${separateRss.api} MB, worker ${separateRss.worker} MB`);
+  log(`queue with a worker process: ${separate.codesPerSec} codes/s (${separate.deliveredPerSec?.whileAccepting}/s while accepting), p99 ${separate.latencyMs.p99} ms; CPU ms per code (service / MariaDB / Redis / load driver + stand-in = all) ${cpuPerCode(separate)}; peak RSS API ${separateRss.api} MB, worker ${separateRss.worker} MB`);
 
   const partial: Omit<BenchReport, 'targets'> = {
     date: new Date().toISOString(),

@@ -106,7 +106,8 @@ export function evaluateTargets(report: Omit<BenchReport, 'targets'>): Target[] 
   return targets;
 }
 
-function cpuPerCode(run: QueueRun): string {
+/** "service / MariaDB / Redis / load driver + stand-in = all", in ms per code ('' for results without it). */
+export function cpuPerCode(run: QueueRun): string {
   const cpu = run.cpuMsPerCode;
   if (!cpu) return '';
   const part = (ms: number | undefined) => (ms === undefined ? '?' : String(ms));
