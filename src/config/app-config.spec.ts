@@ -113,6 +113,24 @@ describe('loadConfig', () => {
     expect(errorOf({ ...base, NOTIFICATION_TWILIO_SEND_CONCURRENCY: '0' })).toMatch(/^NOTIFICATION_TWILIO_SEND_CONCURRENCY:/);
   });
 
+  it('reads SMS_HTTP_ALLOWED_HOSTS as host names and CIDR ranges in normal form, none by default', () => {
+    expect(loadConfig(base).smsHttpAllowedHosts).toEqual({ hostNames: [], ranges: [] });
+    const allowed = loadConfig({ ...base, SMS_HTTP_ALLOWED_HOSTS: ' SMS-GW.corp.example. ,127.0.0.1, ::1,[fd00::5], 10.1.2.3/8,fd00::/8,::ffff:10.0.0.1,gw_1.internal' });
+    expect(allowed.smsHttpAllowedHosts).toEqual({
+      hostNames: ['sms-gw.corp.example', 'gw_1.internal'],
+      ranges: ['127.0.0.1/32', '::1/128', 'fd00::5/128', '10.0.0.0/8', 'fd00::/8', '10.0.0.1/32'],
+    });
+  });
+
+  it('refuses a malformed SMS_HTTP_ALLOWED_HOSTS entry in one line', () => {
+    for (const entry of ['10.0.0.0/33', '10.0.0.0/', 'fd00::/129', '0x7f.1/8', 'not a host', 'https://gw.example', 'gw.example:8080', '-gw.example', 'gw..example', 'ünicode.example']) {
+      expect(errorOf({ ...base, SMS_HTTP_ALLOWED_HOSTS: `gw.example,${entry}` })).toMatch(/^SMS_HTTP_ALLOWED_HOSTS: ".+" is (neither|not a CIDR)/);
+    }
+    for (const entry of ['2130706433', '0x7f.1', '127.1', '0177.0.0.1']) {
+      expect(errorOf({ ...base, SMS_HTTP_ALLOWED_HOSTS: entry })).toBe(`SMS_HTTP_ALLOWED_HOSTS: "${entry}" reads as an IPv4 address: write it in dotted decimal, e.g. 127.0.0.1`);
+    }
+  });
+
   it('never repeats a database password in an error', () => {
     expect(errorOf({ ...base, DATABASE_URL: 'mysql://root:hunter2@host:3306/' })).not.toContain('hunter2');
   });

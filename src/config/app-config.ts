@@ -2,6 +2,8 @@
  * The service's whole configuration, read once from the environment (CONTRACT.md
  * "Configuration"). Nothing else in the code base reads process.env.
  */
+import ipaddr from 'ipaddr.js';
+import { isIP } from 'node:net';
 import { parseRedisUrl, RedisUrlError } from '../common/redis/redis-endpoint';
 
 export interface MysqlDatabaseConfig {
@@ -78,6 +80,17 @@ export interface SendLimit {
   resendCooldownSeconds: number;
 }
 
+/**
+ * SMS_HTTP_ALLOWED_HOSTS: destinations on the operator's own network that the
+ * HTTP SMS provider may reach although they are not public addresses.
+ */
+export interface AllowedDestinations {
+  /** Lower-case host names without a trailing dot; trusted whatever they resolve to. */
+  hostNames: string[];
+  /** CIDR ranges in normal form (`10.0.0.0/8`; a single address as `/32` or `/128`). */
+  ranges: string[];
+}
+
 export interface AppConfig {
   host: string;
   httpPort: number;
@@ -95,6 +108,8 @@ export interface AppConfig {
   masterKey?: string;
   auth: AuthConfig;
   twilioBaseUrl?: string;
+  /** Non-public destinations the HTTP SMS provider may be pointed at; empty: public addresses only. */
+  smsHttpAllowedHosts: AllowedDestinations;
   smtp?: SmtpConfig;
   /** Browser origins allowed to call gRPC-web across origins (CORS); `*` allows any. Empty: none. */
   corsOrigins: string[];
@@ -191,6 +206,7 @@ export function loadConfig(env: Env): AppConfig {
   }
 
   const corsOrigins = parseCorsOrigins(read('CORS_ORIGINS'));
+  const smsHttpAllowedHosts = parseAllowedDestinations('SMS_HTTP_ALLOWED_HOSTS', read('SMS_HTTP_ALLOWED_HOSTS'));
 
   const logLevel = (read('LOG_LEVEL') ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
@@ -208,6 +224,7 @@ export function loadConfig(env: Env): AppConfig {
     masterKey,
     auth: { issuer: issuer?.replace(/\/+$/, ''), audience: read('AUTH_AUDIENCE') },
     twilioBaseUrl: twilioBaseUrl?.replace(/\/+$/, ''),
+    smsHttpAllowedHosts,
     smtp,
     corsOrigins,
     notifications: loadNotificationConfig(read),
@@ -294,6 +311,49 @@ function parseCorsOrigins(value: string | undefined): string[] {
     }
   }
   return origins.map((origin) => origin.replace(/\/+$/, ''));
+}
+
+/**
+ * A comma-separated list of host names (`sms-gw.corp.example`), IP addresses
+ * (`127.0.0.1`, `::1`) and CIDR ranges (`10.0.0.0/8`, `fd00::/8`). IPv4 only
+ * in dotted decimal: `0x7f.1` and `2130706433` are refused rather than guessed.
+ */
+function parseAllowedDestinations(variable: string, value: string | undefined): AllowedDestinations {
+  const allowed: AllowedDestinations = { hostNames: [], ranges: [] };
+  for (const entry of (value ?? '').split(',').map((item) => item.trim()).filter(Boolean)) {
+    const bare = entry.replace(/^\[(.*)\]$/, '$1');
+    if (entry.includes('/')) {
+      allowed.ranges.push(parseCidr(variable, entry));
+    } else if (isIP(bare) !== 0) {
+      const address = ipaddr.process(bare);
+      allowed.ranges.push(`${address.toString()}/${address.kind() === 'ipv4' ? 32 : 128}`);
+    } else {
+      allowed.hostNames.push(parseHostName(variable, entry));
+    }
+  }
+  return allowed;
+}
+
+function parseCidr(variable: string, entry: string): string {
+  const [address, prefix] = entry.split('/');
+  const valid = isIP(address) !== 0 && /^\d{1,3}$/.test(prefix ?? '') && ipaddr.isValidCIDR(entry);
+  if (!valid) throw new ConfigError(variable, `"${entry}" is not a CIDR range such as 10.0.0.0/8 or fd00::/8`);
+  const [network, length] = ipaddr.parseCIDR(entry);
+  const base = network.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(entry) : ipaddr.IPv6.networkAddressFromCIDR(entry);
+  return `${base.toString()}/${length}`;
+}
+
+function parseHostName(variable: string, entry: string): string {
+  const name = entry.toLowerCase().replace(/\.+$/, '');
+  const label = '[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?';
+  if (name.length > 253 || !new RegExp(`^${label}(?:\\.${label})*$`).test(name)) {
+    throw new ConfigError(variable, `"${entry}" is neither a host name (ASCII, e.g. sms-gw.corp.example), an IP address nor a CIDR range`);
+  }
+  // A URL parser reads an all-numeric name as an IPv4 address (2130706433 is 127.0.0.1): ask for the plain form.
+  if (isIP(new URL(`http://${name}/`).hostname) !== 0) {
+    throw new ConfigError(variable, `"${entry}" reads as an IPv4 address: write it in dotted decimal, e.g. 127.0.0.1`);
+  }
+  return name;
 }
 
 function parseDatabaseUrl(value: string): MysqlDatabaseConfig {
