@@ -34,6 +34,7 @@ import {
 import { SmsProviderEntity, SmsProviderState, httpSigningKeyAad, twilioTokenAad } from './sms-provider.entity';
 import { addedDetails, changedDetails, toSmsProvider } from './sms-provider.mapper';
 import { SmsProviderRepository } from './sms-provider.repository';
+import { SmsEndpointPolicy } from './sms-endpoint-policy';
 
 const AGGREGATE = 'sms_provider';
 
@@ -51,6 +52,7 @@ export class SmsProvidersService {
     private readonly ids: IdGenerator,
     private readonly secrets: SecretBox,
     private readonly clock: Clock,
+    private readonly endpoints: SmsEndpointPolicy,
   ) {}
 
   async list(_caller: Principal, input: unknown): Promise<ListSMSProvidersResponse> {
@@ -129,6 +131,7 @@ export class SmsProvidersService {
 
   async addHttp(caller: Principal, input: unknown): Promise<AddSMSProviderHTTPResponse> {
     const request = validateRequest(AddSMSProviderHTTPRequest, input);
+    this.endpoints.assertAllowed(request.endpoint);
     return this.unitOfWork.run(async (em) => {
       const provider = this.newProvider('http', request.description);
       provider.httpEndpoint = request.endpoint;
@@ -145,6 +148,7 @@ export class SmsProvidersService {
 
   async updateHttp(caller: Principal, input: unknown): Promise<UpdateSMSProviderHTTPResponse> {
     const request = validateRequest(UpdateSMSProviderHTTPRequest, input);
+    this.endpoints.assertAllowed(request.endpoint);
     return this.unitOfWork.run(async (em) => {
       const provider = await this.lockKind(em, request.id, 'http', 'COMMAND-6NW4I5Kqzj');
       const next = { httpEndpoint: request.endpoint, description: request.description ?? '' };
