@@ -6,6 +6,8 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { Clock } from './common/time/clock';
 import { CryptoModule } from './common/crypto/crypto.module';
+import { HostResolver } from './common/net/host-resolver';
+import { NetworkModule } from './common/net/network.module';
 import { loggerOptions } from './common/logging/logger-options';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
@@ -22,6 +24,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Where the JSON log lines go instead of stdout (tests that read the log). */
   logStream?: DestinationStream;
+  /** Replaces the system's host resolver for guarded outgoing connections (tests of DNS answers). */
+  hostResolver?: HostResolver;
 }
 
 @Module({})
@@ -32,6 +36,7 @@ export class AppModule implements NestModule {
       imports: [
         ConfigModule.forRoot(config, options.clock),
         LoggerModule.forRoot(loggerOptions(config, options.logStream)),
+        NetworkModule.forRoot(options.hostResolver),
         MetricsModule,
         CryptoModule,
         DatabaseModule,

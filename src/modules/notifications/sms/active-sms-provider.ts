@@ -1,13 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SecretBox } from '../../../common/crypto/secret-box';
+import { guardedAgent } from '../../../common/net/guarded-agent';
+import { HostResolver } from '../../../common/net/host-resolver';
 import { UnitOfWork } from '../../../common/persistence/unit-of-work';
 import { Clock } from '../../../common/time/clock';
 import { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.module';
 import { InstanceContext } from '../../../database/database.module';
 import { SmsProviderEntity, httpSigningKeyAad, twilioTokenAad } from '../../sms/sms-provider.entity';
+import { SmsEndpointPolicy } from '../../sms/sms-endpoint-policy';
 import { SmsProviderRepository } from '../../sms/sms-provider.repository';
-import { HttpSmsSender } from './http-sms-sender';
+import { HttpProviderEgress, HttpSmsSender } from './http-sms-sender';
 import { SmsSender } from './sms-sender';
 import { TwilioRequestClient } from './twilio-request-client';
 import { TwilioSmsSender } from './twilio-sms-sender';
@@ -17,11 +20,14 @@ import { TickBatcher } from '../delivery/tick-batcher';
  * The SMS provider that is active right now, read from the database on every
  * call and built with its current credentials: a token rotated a moment ago
  * is what the next message uses; also any provider by id, for a look-up.
- * Nothing is cached but the HTTP connection pool of the Twilio SDK.
+ * Nothing is cached but the HTTP connection pools (the Twilio SDK's, and
+ * the HTTP provider's guarded one).
  */
 @Injectable()
 export class ActiveSmsProvider {
   private readonly twilioHttp: TwilioRequestClient;
+  /** Connections to HTTP providers, each checked against the endpoint policy as it is made. */
+  private readonly httpEgress: HttpProviderEgress;
   /** Concurrent jobs share one read of the active provider (never one that started before they asked). */
   private readonly active = new TickBatcher(async (calls: unknown[]) => {
     const provider = await this.providers.findActive(this.unitOfWork.reader, this.instance.instanceId);
@@ -41,8 +47,15 @@ export class ActiveSmsProvider {
     private readonly secrets: SecretBox,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    endpoints: SmsEndpointPolicy,
+    resolver: HostResolver,
   ) {
     this.twilioHttp = new TwilioRequestClient(config.twilioBaseUrl, config.notifications.sendTimeoutMs);
+    // TWILIO_BASE_URL is the operator's own setting, not an API caller's: Twilio's agent needs no guard.
+    this.httpEgress = {
+      policy: endpoints.destinations,
+      dispatcher: guardedAgent(endpoints.destinations, resolver, { keepAliveTimeout: 30_000, connectTimeout: config.notifications.sendTimeoutMs }),
+    };
   }
 
   /** The active provider's sender, or null when none is active. */
@@ -78,6 +91,7 @@ export class ActiveSmsProvider {
       { providerId: provider.id, description: provider.description, endpoint: provider.httpEndpoint ?? '', signingKey },
       this.config.notifications.sendTimeoutMs,
       () => this.clock.now(),
+      this.httpEgress,
     );
   }
 

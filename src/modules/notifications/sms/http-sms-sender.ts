@@ -1,4 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { Dispatcher, Response, fetch } from 'undici';
+import { DestinationPolicy } from '../../../common/net/destination-policy';
+import { destinationRefusalOf } from '../../../common/net/guarded-agent';
 import { DeliveryError, ProviderHttpError } from '../delivery/delivery-error';
 import { SentMessage, SmsMessage, SmsSender } from './sms-sender';
 
@@ -7,6 +10,12 @@ export interface HttpProviderSettings {
   description: string;
   endpoint: string;
   signingKey: string;
+}
+
+/** Where the sender may connect: the endpoint policy, and an agent that applies it to each connection (guardedAgent). */
+export interface HttpProviderEgress {
+  policy: DestinationPolicy;
+  dispatcher: Dispatcher;
 }
 
 /**
@@ -25,7 +34,10 @@ export interface HttpProviderSettings {
  *   }
  *
  * Header `ZITADEL-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`
- * with the provider's signing key. Any non-2xx answer is a failed attempt.
+ * with the provider's signing key. Any non-2xx answer is a failed attempt;
+ * a redirect is one too, never followed (it could point anywhere). An
+ * endpoint the policy refuses, by its URL or by the address its host
+ * resolves to when connecting, fails for good without a byte sent.
  */
 export class HttpSmsSender implements SmsSender {
   readonly providerId: string;
@@ -34,6 +46,7 @@ export class HttpSmsSender implements SmsSender {
     private readonly settings: HttpProviderSettings,
     private readonly timeoutMs: number,
     private readonly now: () => Date,
+    private readonly egress: HttpProviderEgress,
   ) {
     this.providerId = settings.providerId;
   }
@@ -55,19 +68,41 @@ export class HttpSmsSender implements SmsSender {
         TriggeringEventType: message.eventType,
       },
     });
-    const response = await fetch(this.settings.endpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'ZITADEL-Signature': signPayload(body, this.settings.signingKey, this.now()) },
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(this.timeoutMs),
-    });
+    const endpoint = this.allowedEndpoint();
+    let response: Response;
+    try {
+      response = await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'ZITADEL-Signature': signPayload(body, this.settings.signingKey, this.now()) },
+        body,
+        redirect: 'manual',
+        dispatcher: this.egress.dispatcher,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      const refused = destinationRefusalOf(error);
+      if (refused) throw new DeliveryError('permanent', `HTTP provider ${this.providerId} refused: ${refused.message}`);
+      throw error;
+    }
     // Drain the body so the connection can be reused; its content is of no use.
     await response.arrayBuffer().catch(() => undefined);
     if (response.status < 200 || response.status >= 300) {
       throw new ProviderHttpError('HTTP provider', response.status, `the endpoint answered ${response.status}`);
     }
     return { providerMessageId: null };
+  }
+
+  /** The stored endpoint, checked again: it may have been stored before the policy or under a wider SMS_HTTP_ALLOWED_HOSTS. */
+  private allowedEndpoint(): URL {
+    let url: URL;
+    try {
+      url = new URL(this.settings.endpoint);
+    } catch {
+      throw new DeliveryError('permanent', `HTTP provider ${this.providerId} has no valid endpoint URL`);
+    }
+    const refusal = this.egress.policy.refusalForUrl(url);
+    if (refusal) throw new DeliveryError('permanent', `HTTP provider ${this.providerId} refused: ${refusal.reason}`);
+    return url;
   }
 
   /** The endpoint is a plain webhook: nothing to ask it afterwards. */
