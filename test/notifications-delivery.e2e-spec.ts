@@ -31,6 +31,8 @@ describe('Notification delivery through BullMQ (Twilio, HTTP provider, SMTP)', (
       SMTP_URL: smtp.url,
       SMTP_FROM: 'identity@example.com',
       NOTIFICATION_RETRY_BASE_MS: '50',
+      // The HTTP provider stand-in below listens on loopback, which is refused unless listed.
+      SMS_HTTP_ALLOWED_HOSTS: '127.0.0.1',
     });
     owner = await t.issuer.owner();
   });

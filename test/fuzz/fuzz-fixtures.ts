@@ -23,8 +23,12 @@ export const authKinds: fc.Arbitrary<AuthKind> = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom<AuthKind>('none', 'garbage', 'notBearer', 'expired', 'unknownKey', 'otherIssuer', 'noScope') },
 );
 
-/** Nothing the app sends may leave the machine: Twilio and SMTP point at a closed local port. */
-export const OFFLINE_ENV = { TWILIO_BASE_URL: 'http://127.0.0.1:9', SMTP_URL: 'smtp://127.0.0.1:9' };
+/**
+ * Nothing the app sends may leave the machine: Twilio and SMTP point at a
+ * closed local port, and so do the HTTP SMS provider endpoints of the fuzz
+ * cases, which loopback must therefore be allowed for.
+ */
+export const OFFLINE_ENV = { TWILIO_BASE_URL: 'http://127.0.0.1:9', SMTP_URL: 'smtp://127.0.0.1:9', SMS_HTTP_ALLOWED_HOSTS: '127.0.0.1' };
 
 export async function startFuzzApp(): Promise<{ t: TestApp; state: StoredState }> {
   const t = await TestApp.start(OFFLINE_ENV);

@@ -13,6 +13,7 @@ import { grpcPortOf } from '../../src/grpc/attach-grpc';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { Clock } from '../../src/common/time/clock';
 import { DevIssuer } from '../../src/modules/auth/dev-issuer/dev-issuer';
+import { HostResolver } from '../../src/common/net/host-resolver';
 import { DevIssuerTokens } from './dev-issuer-tokens';
 import { resetNestjsPinoRoot } from './reset-logger';
 import { runId, testDatabaseUrl, testDatabaseServer } from './environment';
@@ -37,6 +38,8 @@ export interface StartOptions {
   topology?: Topology;
   /** Where the app's JSON log lines go (tests that read the log). */
   logStream?: DestinationStream;
+  /** What host names of guarded outgoing connections resolve to (the HTTP SMS provider's); default: the system's resolver. */
+  hostResolver?: HostResolver;
 }
 
 export interface ApiResponse<T = any> {
@@ -113,7 +116,7 @@ export class TestApp {
       this.config = loadConfig({ DATA_DIR: this.dataDir, ...common, ...env });
     }
     resetNestjsPinoRoot();
-    this.app = await createApp(this.config, { clock: this.clock, logStream: options.logStream });
+    this.app = await createApp(this.config, { clock: this.clock, logStream: options.logStream, hostResolver: options.hostResolver });
     await this.app.startAllMicroservices();
     await this.app.listen(0, '127.0.0.1');
     this.url = `http://127.0.0.1:${(this.app.getHttpServer().address() as AddressInfo).port}`;
