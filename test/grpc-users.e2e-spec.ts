@@ -106,6 +106,16 @@ describe('Users and user schemas over native gRPC (ZITADEL\'s @zitadel/node clie
       expect(created.details).toMatchObject({ id: userId, owner: { type: OwnerType.OWNER_TYPE_ORG, id: 'org-1' } });
     });
 
+    it('CreateUser needs a user-write role in the target organization, whatever userId the caller picks', async () => {
+      const sub = `grpc-intruder-${Date.now()}`;
+      const intruder = usersClient(t, await t.issuer.token({ sub, org: 'org-1' }));
+      for (const organization of [{ orgId: 'org-2' }, undefined]) {
+        const failure = await grpcFailure((o) => intruder.createUser({ organization, user: { schemaId: personSchema, userId: sub, data: { name: 'A' } } }, o));
+        expect(failure).toMatchObject({ code: 7, detail: { id: 'AUTHZ-HKJD33' } });
+      }
+      expect(await t.query('SELECT id FROM users WHERE id = ?', [sub])).toEqual([]);
+    });
+
     it('PatchUser, the seed call: data and contact; returnCode answers phoneCode, sendCode queues the mail', async () => {
       const id = await newUser();
       const patched = await users.patchUser({

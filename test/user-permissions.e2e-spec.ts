@@ -99,13 +99,30 @@ describe('Users: who may do what (v3alpha over REST)', () => {
       }
     });
 
-    it('lets a caller create its own user (userId = sub) without a role', async () => {
-      const sub = `self-${Date.now()}`;
+    // The user itself is a user that exists: a new user's id is the caller's choice and proves nothing.
+    it.each([
+      ['in another organization', '?organization.orgId=org-2'],
+      ['in its own organization (the default)', ''],
+    ])('refuses a caller without a role that creates its own user (userId = sub) %s', async (_case, query) => {
+      const sub = `self-${Date.now()}-${query.length}`;
       const token = await t.issuer.token({ sub, org: 'org-1' });
-      const response = await t.request('POST', USERS, { token, body: { schemaId, userId: sub, data: { name: 'Me' }, contact: { email: { address: 'me@example.com', sendCode: {} } } } });
-      expect(response.status).toBe(201);
-      expect(response.body.details).toMatchObject({ id: sub, owner: { type: 'OWNER_TYPE_ORG', id: 'org-1' } });
-      expect((await t.request('GET', `${USERS}/${sub}`, { token })).status).toBe(200);
+      const before = await snapshot(t);
+      const response = await t.request('POST', `${USERS}${query}`, { token, body: { schemaId, userId: sub, data: { name: 'Me' }, contact: { email: { address: 'me@example.com', sendCode: {} } } } });
+      expectZitadelError(response, 403, 7, 'AUTHZ-HKJD33');
+      expect(await snapshot(t)).toBe(before);
+      expectZitadelError(await t.request('GET', `${USERS}/${sub}`, { token }), 404, 5, 'COMMAND-syHyCsGmvM');
+      const viewer = await t.issuer.token({ sub: 'org-2-viewer', roles: { ORG_USER_VIEWER: ['org-2'] } });
+      expect((await t.request('POST', `${USERS}/_search`, { token: viewer, body: [] })).body.details.totalResult).toBe('0');
+    });
+
+    it('lets a user-write role create a user whose id is its own sub, validated as an owner writes', async () => {
+      const sub = `manager-${Date.now()}`;
+      const token = await t.issuer.token({ sub, roles: { ORG_USER_MANAGER: ['org-1'] } });
+      const asSelf = await t.request('POST', `${USERS}?organization.orgId=org-1`, { token, body: { schemaId, userId: sub, data: { name: 'Me', badge: 'b' } } });
+      expectZitadelError(asSelf, 400, 9, 'COMMAND-SlKXqLSeL6');
+      const created = await t.request('POST', `${USERS}?organization.orgId=org-1`, { token, body: { schemaId, userId: sub, data: { name: 'Me', note: 'n' } } });
+      expect(created.status).toBe(201);
+      expect(created.body.details).toMatchObject({ id: sub, owner: { type: 'OWNER_TYPE_ORG', id: 'org-1' } });
     });
   });
 
@@ -134,12 +151,12 @@ describe('Users: who may do what (v3alpha over REST)', () => {
       expect((await t.request('GET', `${USERS}/${id}`, { token: admin })).body.user.contact).toEqual({ phone: { number: '+41791234567' } });
     });
 
-    it('refuses them on CreateUser for itself too', async () => {
+    it('refuses them on CreateUser for itself too (creating needs user.write, which a caller without a role lacks)', async () => {
       const sub = `self-create-${Date.now()}`;
       const token = await t.issuer.token({ sub, org: 'org-1' });
       for (const email of [{ address: 'me@example.com', isVerified: true }, { address: 'me@example.com', returnCode: {} }]) {
         const response = await t.request('POST', USERS, { token, body: { schemaId, userId: sub, data: { name: 'Me' }, contact: { email } } });
-        expectZitadelError(response, 403, 7, 'AUTHZ-Self0Ver');
+        expectZitadelError(response, 403, 7, 'AUTHZ-HKJD33');
       }
       expect(await t.query('SELECT id FROM users WHERE id = ?', [sub])).toEqual([]);
     });
@@ -183,6 +200,21 @@ describe('Users: who may do what (v3alpha over REST)', () => {
       expectZitadelError(await t.request('PATCH', `${USERS}/${id}`, { token: self, body: { data: { name: 'Gigi', note: 'from HR' } } }), 400, 9, 'COMMAND-SlKXqLSeL6');
       // Contact changes do not re-validate the data.
       expect((await t.request('PUT', `${USERS}/${id}/email`, { token: self, body: { address: 'g@example.com' } })).status).toBe(200);
+    });
+
+    it('the user itself may not move itself to another schema, whose keywords would let it write `note`; an owner may', async () => {
+      const open = await createSchema(t, admin, 'open', { type: 'object', properties: { name: { type: 'string' }, note: { type: 'string' } } });
+      const { id } = await target();
+      const self = await t.issuer.token({ sub: id, org: 'org-1' });
+      const before = await snapshot(t);
+      const moved = await t.request('PATCH', `${USERS}/${id}`, { token: self, body: { schemaId: open, data: { name: 'Gigi', note: 'by myself' } } });
+      expectZitadelError(moved, 403, 7, 'AUTHZ-Self0Sch');
+      expectZitadelError(await t.request('PATCH', `${USERS}/${id}`, { token: self, body: { schemaId: open } }), 403, 7, 'AUTHZ-Self0Sch');
+      expect(await snapshot(t)).toBe(before);
+      // Naming its own schema is no move.
+      expect((await t.request('PATCH', `${USERS}/${id}`, { token: self, body: { schemaId, data: { name: 'Gigi', badge: 'b-2' } } })).status).toBe(200);
+      expect((await t.request('PATCH', `${USERS}/${id}`, { token: tokens.userManager, body: { schemaId: open, data: { name: 'Gigi', note: 'n' } } })).status).toBe(200);
+      expect((await userRow(t, id)).schema_id).toBe(open);
     });
 
     it('an owner may write `note` (owner: rw) but not `badge` (owner: r)', async () => {

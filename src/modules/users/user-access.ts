@@ -4,8 +4,8 @@ import { WriterRole } from './schema-compiler';
 import { UserEntity, UserState } from './user.entity';
 
 /**
- * Who may do what with a user (CONTRACT.md "Access tokens", ZITADEL-API.md §8.3):
- * the user itself, or a role with user.read / user.write / user.delete in the
+ * Who may do what with a user: the user itself (a stored user whose id is the
+ * token's `sub`), or a role with user.read / user.write / user.delete in the
  * user's organization. A user the caller may not read does not exist for it
  * (404, no existence leak); a readable one it may not change is 403.
  */
@@ -33,14 +33,35 @@ export function visibleUser(caller: Principal, user: UserEntity | null, organiza
 }
 
 /**
- * The role a change of the user's data and contact is made in: `self` for the
- * user itself (ZITADEL checks that first), `owner` with user.write in its
- * organization; anyone else is refused.
+ * The role a change of a stored user's data and contact is made in: `self`
+ * for the user itself (ZITADEL checks that first), `owner` with user.write in
+ * its organization; anyone else is refused. Only for a user that exists: the
+ * id of a user being created is the caller's choice, so it proves nothing.
  */
-export function writerRole(caller: Principal, user: Pick<UserEntity, 'id' | 'organizationId'>): WriterRole {
+export function writerRole(caller: Principal, user: UserEntity): WriterRole {
   if (isSelf(caller, user.id)) return 'self';
   if (caller.hasPermissionInOrg('user.write', user.organizationId)) return 'owner';
   throw DENIED();
+}
+
+/**
+ * Creating a user needs user.write in the organization it is created in,
+ * whatever id the caller picks for it: a token whose `sub` is the chosen
+ * `userId` is not yet anyone's "user itself".
+ */
+export function requireCreateInOrg(caller: Principal, organizationId: string): void {
+  if (!caller.hasPermissionInOrg('user.write', organizationId)) throw DENIED();
+}
+
+/**
+ * Moving a user to another schema needs user.write: the schema's permission
+ * keywords decide what the user itself may write, so a user choosing its own
+ * schema would choose its own rights.
+ */
+export function requireSchemaMove(caller: Principal, user: UserEntity): void {
+  if (!caller.hasPermissionInOrg('user.write', user.organizationId)) {
+    throw permissionDenied('AUTHZ-Self0Sch', 'moving a user to another schema needs the user.write permission');
+  }
 }
 
 /** Deactivate/Activate/Lock/Unlock need user.write even for the user itself; Delete needs user.delete unless self. */

@@ -62,7 +62,7 @@ export class UsersController {
   @Post()
   @HttpCode(201)
   @Authenticated()
-  @ApiOperation({ operationId: 'CreateUser', summary: 'Create a user in organization.orgId (else the caller\'s organization)' })
+  @ApiOperation({ operationId: 'CreateUser', summary: 'Create a user in organization.orgId (else the caller\'s organization); needs user.write there' })
   @ApiQuery({ name: 'organization.orgId', required: false, description: 'the new user\'s organization; default: the caller\'s' })
   @ApiBody({ type: CreateUser })
   @ApiCreatedResponse({ type: UserCodesResponse })

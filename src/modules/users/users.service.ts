@@ -32,7 +32,7 @@ import { ContactOutcome, USER_AGGREGATE, UserContactsService } from './user-cont
 import { checkUserData } from './user-data';
 import { UserSchemaRepository } from './user-schema.repository';
 import { UserEntity, UserState } from './user.entity';
-import { requestedOrganization, requirePermission, requireTrustedVerification, visibleUser, writerRole } from './user-access';
+import { requestedOrganization, requireCreateInOrg, requirePermission, requireSchemaMove, requireTrustedVerification, visibleUser, writerRole } from './user-access';
 import { toGetUser, userChangeDetails, userReadDetails } from './user.mapper';
 import { UserRepository } from './user.repository';
 import { VerificationCodeRepository } from './verification-code.repository';
@@ -70,6 +70,8 @@ export class UsersService {
     }
     const organizationId = requestedOrganization(request.organization) ?? caller.organizationId;
     if (!organizationId) throw invalidArgument('COMMAND-urEJKa1tJM', 'the organization is missing: give organization.orgId');
+    // Before any read: a caller that may not create here learns nothing about schemas or taken ids.
+    requireCreateInOrg(caller, organizationId);
     const data = checkUserData(body.data ?? {});
     const contact = contactChanges(body.contact);
 
@@ -80,9 +82,8 @@ export class UsersService {
       user.id = body.userId ?? this.ids.next();
       user.instanceId = this.instance.instanceId;
       user.organizationId = organizationId;
-      const role = writerRole(caller, user);
-      if (usesTrust(contact)) requireTrustedVerification(caller, organizationId);
-      this.compiler.assertValidData({ id: schema.id, revision: schema.revision, document: schema.document }, role, data);
+      // The creator holds user.write here (checked above), which also allows isVerified and returnCode.
+      this.compiler.assertValidData({ id: schema.id, revision: schema.revision, document: schema.document }, 'owner', data);
       if (await this.users.idTaken(em, user.id)) throw failedPrecondition('COMMAND-Nn8CRVlkeZ', 'user already exists');
 
       user.schemaId = schema.id;
@@ -136,6 +137,7 @@ export class UsersService {
       const changed: Record<string, unknown> = {};
       if (body.schemaId != null || data !== undefined) {
         const schemaId = body.schemaId ?? user.schemaId;
+        if (schemaId !== user.schemaId) requireSchemaMove(caller, user);
         const ownRevision = schemaId === user.schemaId ? locked!.schemaRevision : undefined;
         if (ownRevision === null) throw failedPrecondition('COMMAND-VLDTtxT3If', 'user schema does not exist');
         // The user's read already brought its schema's current revision: when that

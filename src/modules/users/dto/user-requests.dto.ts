@@ -150,7 +150,7 @@ export class CreateUser {
 }
 
 export class PatchUser {
-  @ApiPropertyOptional({ example: '69629012906488334', minLength: 1, maxLength: 200, description: 'move to another schema (data is re-validated)' })
+  @ApiPropertyOptional({ example: '69629012906488334', minLength: 1, maxLength: 200, description: 'move to another schema (data is re-validated); needs user.write, also for the user itself' })
   @IsOptional()
   @Runes(1, 200)
   schemaId?: string;
