@@ -1,3 +1,4 @@
+import { KeyObject, createHmac, sign } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { JWK, SignJWT, exportJWK, generateKeyPair } from 'jose';
@@ -23,6 +24,19 @@ export interface TokenOptions {
 }
 
 type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
+
+/** A token put together by hand, for what a JWT library will not sign: odd headers, claims of the wrong type. */
+export interface ForgedToken {
+  /** Merged over `{"alg":"RS256","kid":<the issuer's RS256 kid>,"typ":"JWT"}`. */
+  header?: Record<string, unknown>;
+  /** Merged over an IAM_OWNER's claims (iss, sub, scope, roles, iat now, exp in 5 minutes). */
+  claims?: Record<string, unknown>;
+  /**
+   * issuer: RS256 with the issuer's published key; rogue: RS256 with a key it does not publish;
+   * none: no signature; publicKeyAsHmacSecret: HS256 keyed with the issuer's RS256 public key (PEM).
+   */
+  signature?: 'issuer' | 'rogue' | 'none' | 'publicKeyAsHmacSecret';
+}
 
 /** What the suites sign tokens with, in either topology (TestIssuer, DevIssuerTokens). */
 export interface TokensForTests {
@@ -114,6 +128,35 @@ export class TestIssuer implements TokensForTests {
     return jwt.sign(options.unknownKey ? this.rogue!.privateKey : pair.privateKey);
   }
 
+  forge(options: ForgedToken = {}): string {
+    const { pair, kid } = this.keys.get('RS256')!;
+    const now = Math.floor(Date.now() / 1000);
+    const header = { alg: 'RS256', kid, typ: 'JWT', ...options.header };
+    const claims = {
+      iss: this.url,
+      sub: 'admin-user',
+      scope: `openid ${ZITADEL_SCOPE}`,
+      'urn:zitadel:iam:org:project:roles': { IAM_OWNER: { instance: 'instance.example.com' } },
+      iat: now,
+      exp: now + 300,
+      ...options.claims,
+    };
+    const input = `${base64url(header)}.${base64url(claims)}`;
+    const signature = options.signature ?? 'issuer';
+    if (signature === 'none') return `${input}.`;
+    if (signature === 'publicKeyAsHmacSecret') {
+      const pem = KeyObject.from(pair.publicKey).export({ format: 'pem', type: 'spki' }).toString();
+      return `${input}.${createHmac('sha256', pem).update(input).digest('base64url')}`;
+    }
+    const key = KeyObject.from(signature === 'rogue' ? this.rogue!.privateKey : pair.privateKey);
+    return `${input}.${sign('sha256', Buffer.from(input), key).toString('base64url')}`;
+  }
+
+  /** The public JWK of the key `signature: 'rogue'` signs with, as an attacker would publish it. */
+  async roguePublicJwk(kid: string): Promise<JWK> {
+    return { ...(await exportJWK(this.rogue!.publicKey)), kid, alg: 'RS256', use: 'sig' };
+  }
+
   /** A token of an IAM_OWNER, the role that may do everything. */
   owner(extra: TokenOptions = {}): Promise<string> {
     return this.token({ roles: { IAM_OWNER: ['instance'] }, ...extra });
@@ -122,4 +165,8 @@ export class TestIssuer implements TokensForTests {
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
+}
+
+function base64url(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
 }

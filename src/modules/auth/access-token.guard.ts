@@ -91,6 +91,7 @@ export class AccessTokenGuard extends AuthGuard() {
 }
 
 function toAuthError(reason: unknown): ZitadelError {
+  if (reason instanceof ZitadelError) return reason;
   if (reason instanceof IssuerUnreachableError) return unavailable('AUTH-Iss5u', 'the token issuer cannot be reached');
   if (reason instanceof UnknownSigningKeyError) return unauthenticated('APP-BxUSiL', 'invalid token: unknown signing key');
   const name = (reason as Error | undefined)?.name;

@@ -7,6 +7,7 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AppConfig } from '../../config/app-config';
 import { unauthenticated } from '../../common/errors/zitadel-error';
 import { Principal } from './principal';
+import { CLOCK_LEEWAY_SECONDS, headerRefusal, timeClaimsRefusal } from './token-rules';
 import { TrustedIssuer } from './trusted-issuer';
 
 /**
@@ -53,9 +54,12 @@ export class JwtStrategyRegistration implements OnApplicationShutdown {
           audience: config.auth.audience,
           algorithms: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'],
           ignoreExpiration: false,
-          jsonWebTokenOptions: { clockTolerance: 5 },
+          jsonWebTokenOptions: { clockTolerance: CLOCK_LEEWAY_SECONDS },
           secretOrKeyProvider: (_request: unknown, rawJwt: string, done: (err: unknown, key?: string) => void) => {
             const header = decode(rawJwt, { complete: true })?.header;
+            // Refused before the key look-up, so that such a token never makes the issuer's keys be fetched.
+            const refusal = headerRefusal(header);
+            if (refusal) return done(refusal);
             issuer
               .publicKeyFor(header?.kid)
               // jsonwebtoken accepts a KeyObject as well as PEM text.
@@ -73,7 +77,9 @@ export class JwtStrategyRegistration implements OnApplicationShutdown {
         // development issuer's URL is known only once the server listens.
         if (payload.iss !== issuer.url) throw unauthenticated('APP-BxUSiL', 'invalid token: wrong issuer');
         // `exp` is required: a token that never expires is refused.
-        if (typeof payload.sub !== 'string' || payload.sub.length === 0 || typeof payload.exp !== 'number') return false;
+        const refusal = timeClaimsRefusal(payload, Date.now() / 1000);
+        if (refusal) throw refusal;
+        if (typeof payload.sub !== 'string' || payload.sub.length === 0) return false;
         return Principal.fromClaims(payload);
       }
     }

@@ -1,0 +1,31 @@
+import { CLOCK_LEEWAY_SECONDS, headerRefusal, timeClaimsRefusal } from './token-rules';
+
+const NOW = 1_800_000_000;
+const claims = (extra: Record<string, unknown>) => ({ sub: 'u1', iat: NOW, exp: NOW + 300, ...extra });
+
+describe('token rules', () => {
+  it('lets a usual header pass; refuses one with crit, whatever it lists, and what is not a header', () => {
+    expect(headerRefusal({ alg: 'RS256', kid: 'k', typ: 'JWT' })).toBeUndefined();
+    expect(headerRefusal({ alg: 'RS256', jku: 'https://evil.example.com/keys' })).toBeUndefined(); // ignored, never fetched
+    for (const crit of [['b64'], ['x-custom'], [], 'b64']) expect(headerRefusal({ alg: 'RS256', b64: false, crit })?.id).toBe('APP-BxUSiL');
+    expect(headerRefusal(null)?.code).toBe(16);
+    expect(headerRefusal(undefined)?.code).toBe(16);
+  });
+
+  it('takes an iat up to the leeway ahead, and none at all', () => {
+    expect(timeClaimsRefusal(claims({ iat: NOW + CLOCK_LEEWAY_SECONDS }), NOW)).toBeUndefined();
+    expect(timeClaimsRefusal(claims({ iat: undefined }), NOW)).toBeUndefined();
+    expect(timeClaimsRefusal(claims({ iat: NOW - 86_400 }), NOW)).toBeUndefined();
+  });
+
+  it('refuses an iat beyond the leeway and time claims that are not finite numbers', () => {
+    expect(timeClaimsRefusal(claims({ iat: NOW + CLOCK_LEEWAY_SECONDS + 1 }), NOW)?.text).toBe('invalid token: issued in the future');
+    for (const bad of ['yesterday', String(NOW), null, {}, [NOW], true, Number.POSITIVE_INFINITY]) {
+      for (const claim of ['iat', 'exp', 'nbf']) expect(timeClaimsRefusal(claims({ [claim]: bad }), NOW)?.code).toBe(16);
+    }
+  });
+
+  it('requires exp', () => {
+    expect(timeClaimsRefusal(claims({ exp: undefined }), NOW)?.text).toBe('invalid token: exp is not a NumericDate');
+  });
+});
