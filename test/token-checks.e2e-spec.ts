@@ -4,13 +4,29 @@ import { createGrpcWebTransport } from '@connectrpc/connect-web';
 import { ErrorDetailSchema } from '@zitadel/proto/zitadel/message_pb';
 import { ZITADELUsers } from '@zitadel/proto/zitadel/resources/user/v3alpha/user_service_pb';
 import { createServer } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { AddressInfo, connect } from 'node:net';
 import { grpcFailure, usersClient } from './support/grpc-clients';
 import { TestApp, expectZitadelError } from './support/test-app';
 import { ForgedToken } from './support/test-issuer';
 
 const TEN_YEARS = 10 * 365 * 24 * 3600;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** What the server answers to a request sent as raw bytes: status line and JSON body. */
+function rawHttp(url: string, request: string): Promise<{ status: number; body: any; head: string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(request));
+    let data = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => (data += chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const [head, body] = [data.slice(0, data.indexOf('\r\n\r\n')), data.slice(data.indexOf('\r\n\r\n') + 4)];
+      resolve({ status: Number(head.split(' ')[1]), head, body: body ? JSON.parse(body) : undefined });
+    });
+  });
+}
 
 describe('access token checks beyond the signature', () => {
   let t: TestApp;
@@ -86,6 +102,23 @@ describe('access token checks beyond the signature', () => {
     const before = t.testIssuer.jwksRequests;
     expectZitadelError(await list('a'.repeat(2_000)), 401, 16, 'APP-BxUSiL');
     expect(t.testIssuer.jwksRequests).toBe(before);
+  });
+
+  it('answers request headers over 16 KiB with 431 in ZITADEL\'s error shape (code 8)', async () => {
+    const answer = await rawHttp(
+      t.url,
+      `POST /admin/v1/sms/_search HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${'a'.repeat(20_000)}\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}`,
+    );
+    expect(answer.status).toBe(431);
+    expect(answer.head).toMatch(/\r\ncontent-type: application\/json/i);
+    expectZitadelError({ status: answer.status, body: answer.body, headers: new Headers(), text: JSON.stringify(answer.body) }, 431, 8, 'GATEWAY-HeadersTooLarge');
+    // The server goes on serving.
+    expect((await list(forge({}))).status).toBe(200);
+  });
+
+  it('answers a request Node cannot parse as HTTP with 400 in ZITADEL\'s error shape (code 3)', async () => {
+    const answer = await rawHttp(t.url, 'NOT HTTP AT ALL\r\n\r\n');
+    expectZitadelError({ status: answer.status, body: answer.body, headers: new Headers(), text: JSON.stringify(answer.body) }, 400, 3, 'GATEWAY-BadHttp');
   });
 
   it('applies the same checks over native gRPC', async () => {

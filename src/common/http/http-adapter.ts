@@ -3,6 +3,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { answerError } from '../errors/rest-exception.filter';
 import { requestIdOf } from '../logging/request-log';
+import { answerClientError } from './client-error';
 import { MAX_JSON_BODY_BYTES } from './json-body-parser';
 
 /**
@@ -34,5 +35,7 @@ export function createHttpAdapter(): FastifyAdapter {
     genReqId: requestIdOf,
     // A URL Fastify cannot decode never reaches Nest's routes or error handler.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => answerError(reply, error, logger, request),
+    // Nor does a request Node's HTTP parser refuses (headers over Node's 16 KiB, broken HTTP).
+    clientErrorHandler: answerClientError,
   });
 }
