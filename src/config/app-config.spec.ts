@@ -90,7 +90,7 @@ describe('loadConfig', () => {
       twilioSendConcurrency: 16,
       retryBaseMs: 1000,
       relayIntervalMs: 200,
-      lockMs: 30_000,
+      lockMs: 10_000,
       sendTimeoutMs: 10_000,
       limits: {
         sms: { codesPer10Minutes: 3, resendCooldownSeconds: 60 },

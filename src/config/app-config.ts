@@ -65,7 +65,7 @@ export interface NotificationConfig {
   retryBaseMs: number;
   /** NOTIFICATION_RELAY_INTERVAL_MS: how often the outbox relay polls. */
   relayIntervalMs: number;
-  /** NOTIFICATION_LOCK_MS: BullMQ job lock; a crashed worker's job is taken over after about this long. */
+  /** NOTIFICATION_LOCK_MS: BullMQ job lock; a crashed worker's jobs are taken over within 1.5 times this long. */
   lockMs: number;
   /** NOTIFICATION_SEND_TIMEOUT_MS: one call to Twilio, the HTTP provider or SMTP. */
   sendTimeoutMs: number;
@@ -246,7 +246,7 @@ function loadNotificationConfig(read: (name: string) => string | undefined): Not
     twilioSendConcurrency: int('NOTIFICATION_TWILIO_SEND_CONCURRENCY', 16, 1, 1000),
     retryBaseMs: int('NOTIFICATION_RETRY_BASE_MS', 1000, 1, 600_000),
     relayIntervalMs: int('NOTIFICATION_RELAY_INTERVAL_MS', 200, 10, 60_000),
-    lockMs: int('NOTIFICATION_LOCK_MS', 30_000, 1000, 600_000),
+    lockMs: int('NOTIFICATION_LOCK_MS', 10_000, 1000, 600_000),
     sendTimeoutMs: int('NOTIFICATION_SEND_TIMEOUT_MS', 10_000, 100, 120_000),
     limits: {
       sms: {

@@ -16,6 +16,12 @@ const MARK_TIMEOUT_MS = 2000;
 /** How long the very first connection may take before the relay is told that Redis is unreachable. */
 const FIRST_CONNECT_TIMEOUT_MS = 5000;
 
+/**
+ * BullMQ's stalled check runs every half lock and moves a job once a check has marked it and its lock (≤ 1 lock past the
+ * death) is gone: worst case lock + check = 15 s on the 10 s default (lock + max(check, start-up) if only the restarted process runs).
+ */
+export const stalledCheckEveryMs = (lockMs: number): number => Math.round(lockMs / 2);
+
 interface Producer {
   queue: Queue;
   client: IORedis;
@@ -29,7 +35,7 @@ export interface BullmqQueueOptions {
   prefix: string;
   concurrency: number;
   retryBaseMs: number;
-  /** Job lock; a job whose worker died is taken over by another one after about this long. */
+  /** Job lock; a job whose worker died is taken over by another one within 1.5 times this long (stalledCheckEveryMs). */
   lockMs: number;
 }
 
@@ -39,6 +45,12 @@ export interface BullmqQueueOptions {
  * exactly), so a letter goes in front; the mapping stays one to one.
  */
 export const jobIdFor = (notificationId: string): string => `n${notificationId}`;
+const notificationIdOf = (jobId: string): string => jobId.slice(1);
+
+/** The log line of a worker whose stalled-job check queued a dead worker's job again. */
+export const STALLED_JOB_REQUEUED = 'notification job of a worker that stopped renewing its lock was queued again';
+/** The warning of a live worker that renewed job locks too late (another worker may have taken those jobs over). */
+export const LOCK_RENEWAL_FAILED = 'notification job locks could not be renewed in time; another worker may run those jobs too';
 
 /**
  * The "sent" mark of an outbox row: in the queue's key space, beside BullMQ's
@@ -60,7 +72,7 @@ class RetryLater extends Error {
  * outbox row id (jobIdFor), so a relay that adds a row twice makes one job. Retries use a custom back-off:
  * the delay the delivery handler computed (exponential with jitter, ending
  * at the code's expiry). Stalled-job detection gives a job whose worker died
- * to another worker once its lock lapses (`lockMs`).
+ * to another worker once its lock lapses (`lockMs`, see stalledCheckEveryMs).
  *
  * Connections are ioredis clients (BullMQ's own driver) that reconnect
  * quickly (redisOptions). The producer side fails fast: while its connection
@@ -128,7 +140,7 @@ export class BullmqNotificationQueue extends NotificationQueue {
       prefix: this.options.prefix,
       concurrency: this.options.concurrency,
       lockDuration: this.options.lockMs,
-      stalledInterval: this.options.lockMs,
+      stalledInterval: stalledCheckEveryMs(this.options.lockMs),
       // A job whose worker died is taken over again and again until the code expires; the handler stops it then.
       maxStalledCount: 1000,
       // After a connection error the worker pauses this long before fetching again (BullMQ's default is 15 s).
@@ -139,6 +151,12 @@ export class BullmqNotificationQueue extends NotificationQueue {
       },
     });
     worker.on('error', (error) => this.logger.debug({ error: error.message }, 'notification worker connection error'));
+    // A lock renewed too late (an event loop blocked for half a lock, Redis slow to answer) lets another worker run the job
+    // too: the marks and the look-up stop a second SMS unless the first request is still open, so an operator should see it.
+    worker.on('lockRenewalFailed', (jobIds) =>
+      this.logger.warn({ notificationIds: jobIds.map(notificationIdOf) }, LOCK_RENEWAL_FAILED),
+    );
+    worker.on('stalled', (jobId) => this.logger.log({ notificationId: notificationIdOf(jobId) }, STALLED_JOB_REQUEUED));
     this.worker = { worker, client };
     // Like the worker's connection it waits for Redis (a job's mark check waits as its completion would); a mark
     // written while Redis is down goes out when it is back.

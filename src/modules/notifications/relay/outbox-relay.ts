@@ -84,7 +84,7 @@ export class OutboxRelay {
   }
 
   /**
-   * A queued row untouched for two job locks (60 s by default) is checked
+   * A queued row untouched for two job locks (20 s by default) is checked
    * against the queue; the check runs every lock period, at most every 10 s.
    */
   private get requeueAfterMs(): number {
