@@ -19,7 +19,7 @@
  * Settings (environment): CHAOS_CODES (10000), CHAOS_SEND_SECONDS (90: the
  * codes are paced over this long), CHAOS_WORKERS (2), CHAOS_SETTLE_SECONDS
  * (300: how long delivery may take after the last code was accepted),
- * CHAOS_LOCK_MS (5000: NOTIFICATION_LOCK_MS of the processes),
+ * CHAOS_LOCK_MS (the service's default: NOTIFICATION_LOCK_MS of the processes),
  * CHAOS_KILL_EVERY_MS (4000: mean pause between two worker kills),
  * CHAOS_CONCURRENCY (the service's default: NOTIFICATION_CONCURRENCY of the processes),
  * CHAOS (kills,redis,twilio: which trouble to make; "none" for a calm baseline),
@@ -52,7 +52,8 @@ const CODES = setting('CHAOS_CODES', 10_000);
 const SEND_SECONDS = setting('CHAOS_SEND_SECONDS', 90);
 const WORKERS = setting('CHAOS_WORKERS', 2);
 const SETTLE_SECONDS = setting('CHAOS_SETTLE_SECONDS', 300);
-const LOCK_MS = setting('CHAOS_LOCK_MS', 5000);
+/** Unset: the service's own default, so that a run measures what a short lock costs (false stalls) where it ships. */
+const LOCK_MS = process.env.CHAOS_LOCK_MS ? setting('CHAOS_LOCK_MS', 1) : undefined;
 const KILL_EVERY_MS = setting('CHAOS_KILL_EVERY_MS', 4000);
 /** Unset: the service's own default. */
 const CONCURRENCY = process.env.CHAOS_CONCURRENCY ? setting('CHAOS_CONCURRENCY', 1) : undefined;
@@ -95,7 +96,7 @@ async function main(): Promise<number> {
     HOST: '127.0.0.1',
     HTTP_PORT: String(await freePort()),
     GRPC_PORT: String(await freePort()),
-    NOTIFICATION_LOCK_MS: String(LOCK_MS),
+    ...(LOCK_MS === undefined ? {} : { NOTIFICATION_LOCK_MS: String(LOCK_MS) }),
     ...(CONCURRENCY === undefined ? {} : { NOTIFICATION_CONCURRENCY: String(CONCURRENCY) }),
     // Distinct numbers, one code each: the limits must not refuse a code the run counts on.
     SMS_CODES_PER_10_MIN: '1000',
@@ -147,7 +148,7 @@ async function main(): Promise<number> {
   cleanup.add('progress line', () => clearInterval(progress));
 
   process.stderr.write(
-    `chaos run ${run}: ${CODES} codes over ${SEND_SECONDS} s, ${WORKERS} worker processes, job lock ${LOCK_MS} ms, ` +
+    `chaos run ${run}: ${CODES} codes over ${SEND_SECONDS} s, ${WORKERS} worker processes, job lock ${LOCK_MS === undefined ? 'default' : `${LOCK_MS} ms`}, ` +
       `${CONCURRENCY ?? 'default'} concurrent jobs per process\n`,
   );
   monkey.start(CHAOS);
@@ -207,7 +208,7 @@ async function main(): Promise<number> {
 
   const apiRelayOutagesMs = api.lines.filter((line) => line.msg === RELAY_RECOVERED).map((line) => Number(line.downForMs));
   const marks = { stopped: new Set(fleet.alreadySent).size, found: new Set(fleet.foundAtProvider).size, left: await queueCounter.sentMarks() };
-  printTable(facts, verdict, verified.checked, monkey, { api: apiRelayOutagesMs, workers: fleet.relayOutagesMs }, marks);
+  printTable(facts, verdict, verified.checked, monkey, { api: apiRelayOutagesMs, workers: fleet.relayOutagesMs }, marks, fleet);
   if (verdict.failures.length > 0) {
     console.log(`\nFAIL (${verdict.failures.length}):\n- ${verdict.failures.slice(0, 20).join('\n- ')}`);
     if (verdict.lost > 0 || Object.keys(outbox).some((state) => state !== 'sent')) {
@@ -228,6 +229,7 @@ function printTable(
   monkey: ChaosMonkey,
   relayOutagesMs: { api: number[]; workers: number[] },
   marks: { stopped: number; found: number; left: number },
+  fleet: WorkerFleet,
 ): void {
   const outages = (list: number[]) => (list.length === 0 ? 'none' : list.map((ms) => seconds(ms)).join(', '));
   const window = (q: Quantiles) => `p50 ${q.p50} ms, p99 ${q.p99} ms, max ${q.max} ms`;
@@ -246,6 +248,7 @@ function printTable(
       `${marks.stopped + marks.found}: ${marks.stopped} found the "sent" mark, ${marks.found} found their message in Twilio's list (an attempt in doubt); ${marks.left} marks left in Redis`,
     ],
     ['kills (SIGKILL)', String(facts.kills.length)],
+    ['stalled jobs', `${fleet.stalledJobs} queued again by a stalled-job check; ${fleet.lockRenewalFailures} lock renewals too late (a live worker's job taken over)`],
     ['Redis restarts', `${facts.redisRestarts} (data lost each time)`],
     ['relay blocked', `API: ${outages(relayOutagesMs.api)}; workers: ${outages(relayOutagesMs.workers)}`],
     ['429/503 answered', `${verdict.faultAnswers} (in ${monkey.faultStretches.length} stretches)`],

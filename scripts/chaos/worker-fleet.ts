@@ -3,6 +3,7 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT, startFlags } from '../../test/support/built-server';
 import { ALREADY_SENT, FOUND_AT_PROVIDER } from '../../src/modules/notifications/delivery/notification-delivery';
+import { LOCK_RENEWAL_FAILED, STALLED_JOB_REQUEUED } from '../../src/modules/notifications/queue/bullmq-notification-queue';
 
 /** Lines a worker printed last, kept for the failure report (its logs are JSON lines at LOG_LEVEL). */
 const KEPT_LINES = 50;
@@ -45,6 +46,10 @@ export class WorkerFleet {
   readonly alreadySent: string[] = [];
   /** Rows whose attempt in doubt a job found among Twilio's messages (FOUND_AT_PROVIDER). */
   readonly foundAtProvider: string[] = [];
+  /** Jobs a worker's stalled-job check queued again (their worker was killed, or renewed its lock too late). */
+  stalledJobs = 0;
+  /** Job locks a live worker could not renew in time (a false stall: another worker may run the job too). */
+  lockRenewalFailures = 0;
   private readonly crashes: string[] = [];
   private stopping = false;
 
@@ -101,7 +106,7 @@ export class WorkerFleet {
   private read(slot: Slot, text: string): void {
     if (WORKER_LOG) appendFileSync(WORKER_LOG, `${this.slots.indexOf(slot)} ${text}\n`);
     if (!text.startsWith('{')) return this.keep(slot, text);
-    let line: { msg?: string; notificationId?: string; error?: string; time?: number; level?: number; downForMs?: number; markedAt?: number };
+    let line: { msg?: string; notificationId?: string; notificationIds?: string[]; error?: string; time?: number; level?: number; downForMs?: number; markedAt?: number };
     try {
       line = JSON.parse(text);
     } catch {
@@ -115,6 +120,8 @@ export class WorkerFleet {
     }
     if (line.msg === ALREADY_SENT && line.notificationId) this.alreadySent.push(line.notificationId);
     if (line.msg === FOUND_AT_PROVIDER && line.notificationId) this.foundAtProvider.push(line.notificationId);
+    if (line.msg === STALLED_JOB_REQUEUED) this.stalledJobs++;
+    if (line.msg === LOCK_RENEWAL_FAILED) this.lockRenewalFailures += line.notificationIds?.length ?? 1;
     if (line.msg?.startsWith('notification attempt failed') && line.notificationId) {
       slot.delivering = true;
       this.failedAttempts.push({ notificationId: line.notificationId, error: line.error ?? '', at: line.time ?? Date.now() });
