@@ -44,6 +44,9 @@ async function main(): Promise<void> {
     QUEUE_PREFIX: prefix,
     TWILIO_BASE_URL: twilio.url,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    // One caller sends every code: the per-caller and per-instance limits must not refuse the burst, only be counted.
+    SMS_CODES_PER_CALLER_PER_HOUR: '100000000',
+    SMS_CODES_PER_INSTANCE_PER_HOUR: '100000000',
     ...pick(process.env, ['NOTIFICATION_CONCURRENCY', 'NOTIFICATION_RELAY_INTERVAL_MS']),
     ...(WORKER_PROCESSES > 0 ? { NOTIFICATION_WORKERS: 'false' } : {}),
   });
@@ -75,8 +78,9 @@ async function main(): Promise<void> {
           channel: 'sms',
           purpose: 'verify_phone',
           recipient: phone,
-          userId: '1',
+          userId: phone,
           organizationId: 'org',
+          callerId: 'bench',
           code: 'BENCH1',
           expiresAt: new Date(Date.now() + 10 * 60_000),
         }),

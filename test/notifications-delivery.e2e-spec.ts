@@ -246,7 +246,7 @@ describe('Notification delivery through BullMQ (Twilio, HTTP provider, SMTP)', (
       await t.request('POST', `/admin/v1/sms/${added.body.id}/_activate`, { token: owner });
       failures.push(500);
       const to = uniquePhone();
-      const id = await enqueueCode(t, { recipient: to, code: 'HTTP42' });
+      const id = await enqueueCode(t, { recipient: to, code: 'HTTP42', userId: '69629026806489455' });
 
       const row = await sentRow(id);
       expect(row).toMatchObject({ attempts: 2, provider_id: added.body.id });

@@ -90,7 +90,7 @@ describe('Send limits and the in-process queue', () => {
   it('rolls the caller\'s whole change back when a code is refused', async () => {
     const to = uniquePhone();
     const outbox = t.app.get(NotificationOutbox);
-    const base = { channel: 'sms' as const, purpose: 'verify_phone' as const, recipient: to, userId: 'u1', organizationId: 'org-1', code: 'AAAAAA' };
+    const base = { channel: 'sms' as const, purpose: 'verify_phone' as const, recipient: to, userId: 'u1', organizationId: 'org-1', callerId: 'test-caller', code: 'AAAAAA' };
     await refusal(
       t.app.get(UnitOfWork).run(async (em) => {
         await outbox.enqueue(em, { ...base, expiresAt: new Date(t.clock.now().getTime() + 10 * MINUTE) });

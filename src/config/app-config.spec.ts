@@ -93,15 +93,43 @@ describe('loadConfig', () => {
       lockMs: 10_000,
       sendTimeoutMs: 10_000,
       limits: {
-        sms: { codesPer10Minutes: 3, resendCooldownSeconds: 60 },
-        email: { codesPer10Minutes: 3, resendCooldownSeconds: 60 },
+        sms: { codesPer10Minutes: 3, resendCooldownSeconds: 60, perUserPerHour: 10, perCallerPerHour: 1000, perInstancePerHour: 5000 },
+        email: { codesPer10Minutes: 3, resendCooldownSeconds: 60, perUserPerHour: 10, perCallerPerHour: 10_000, perInstancePerHour: 50_000 },
       },
+      smsCountries: { kind: 'any' },
     });
     const custom = loadConfig({ ...base, NOTIFICATION_WORKERS: 'false', SMS_CODES_PER_10_MIN: '5', SMS_RESEND_COOLDOWN_SECONDS: '0' });
     expect(custom.notifications.workers).toBe(false);
     expect(loadConfig({ ...base, NOTIFICATION_SEND_CONCURRENCY: '8' }).notifications.sendConcurrency).toBe(8);
     expect(loadConfig({ ...base, NOTIFICATION_TWILIO_SEND_CONCURRENCY: '4' }).notifications.twilioSendConcurrency).toBe(4);
-    expect(custom.notifications.limits.sms).toEqual({ codesPer10Minutes: 5, resendCooldownSeconds: 0 });
+    expect(custom.notifications.limits.sms).toMatchObject({ codesPer10Minutes: 5, resendCooldownSeconds: 0 });
+  });
+
+  it('reads the limits beyond the number and the destination country rule', () => {
+    const custom = loadConfig({
+      ...base,
+      SMS_CODES_PER_USER_PER_HOUR: '4',
+      SMS_CODES_PER_CALLER_PER_HOUR: '50',
+      SMS_CODES_PER_INSTANCE_PER_HOUR: '700',
+      EMAIL_CODES_PER_USER_PER_HOUR: '5',
+      EMAIL_CODES_PER_CALLER_PER_HOUR: '60',
+      EMAIL_CODES_PER_INSTANCE_PER_HOUR: '800',
+    }).notifications;
+    expect(custom.limits.sms).toMatchObject({ perUserPerHour: 4, perCallerPerHour: 50, perInstancePerHour: 700 });
+    expect(custom.limits.email).toMatchObject({ perUserPerHour: 5, perCallerPerHour: 60, perInstancePerHour: 800 });
+    expect(loadConfig({ ...base, SMS_ALLOWED_COUNTRY_CODES: '1, +44,49' }).notifications.smsCountries).toEqual({ kind: 'allow', codes: new Set(['1', '44', '49']) });
+    expect(loadConfig({ ...base, SMS_DENIED_COUNTRY_CODES: '882,236' }).notifications.smsCountries).toEqual({ kind: 'deny', codes: new Set(['882', '236']) });
+  });
+
+  it('refuses a malformed limit or country list in one line naming the variable', () => {
+    expect(errorOf({ ...base, SMS_CODES_PER_USER_PER_HOUR: '0' })).toMatch(/^SMS_CODES_PER_USER_PER_HOUR: must be a whole number from 1/);
+    expect(errorOf({ ...base, EMAIL_CODES_PER_CALLER_PER_HOUR: 'lots' })).toMatch(/^EMAIL_CODES_PER_CALLER_PER_HOUR: /);
+    expect(errorOf({ ...base, SMS_CODES_PER_INSTANCE_PER_HOUR: '1e6' })).toMatch(/^SMS_CODES_PER_INSTANCE_PER_HOUR: /);
+    expect(errorOf({ ...base, SMS_ALLOWED_COUNTRY_CODES: '1,CH' })).toMatch(/^SMS_ALLOWED_COUNTRY_CODES: "CH" is not a country calling code/);
+    expect(errorOf({ ...base, SMS_DENIED_COUNTRY_CODES: '999' })).toMatch(/^SMS_DENIED_COUNTRY_CODES: "999"/);
+    expect(errorOf({ ...base, SMS_ALLOWED_COUNTRY_CODES: '1,,44' })).toMatch(/^SMS_ALLOWED_COUNTRY_CODES: "" /);
+    expect(errorOf({ ...base, SMS_ALLOWED_COUNTRY_CODES: '41', SMS_DENIED_COUNTRY_CODES: '44' })).toMatch(/^SMS_DENIED_COUNTRY_CODES: cannot be set together/);
+    for (const message of [errorOf({ ...base, SMS_DENIED_COUNTRY_CODES: 'x' })]) expect(message.split('\n')).toHaveLength(1);
   });
 
   it('refuses a malformed notification setting in one line', () => {

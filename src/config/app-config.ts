@@ -4,6 +4,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import { isIP } from 'node:net';
+import phoneMetadata from 'libphonenumber-js/metadata.min.json';
 import { parseRedisUrl, RedisUrlError } from '../common/redis/redis-endpoint';
 
 export interface MysqlDatabaseConfig {
@@ -69,8 +70,10 @@ export interface NotificationConfig {
   lockMs: number;
   /** NOTIFICATION_SEND_TIMEOUT_MS: one call to Twilio, the HTTP provider or SMTP. */
   sendTimeoutMs: number;
-  /** Anti-pumping limits per recipient, counted from the outbox. */
+  /** Anti-pumping limits per channel (src/modules/notifications/limits). */
   limits: Record<'sms' | 'email', SendLimit>;
+  /** SMS_ALLOWED_COUNTRY_CODES / SMS_DENIED_COUNTRY_CODES: which destination calling codes may get an SMS. */
+  smsCountries: CountryRule;
 }
 
 export interface SendLimit {
@@ -78,6 +81,12 @@ export interface SendLimit {
   codesPer10Minutes: number;
   /** At least this long between two codes to one recipient. */
   resendCooldownSeconds: number;
+  /** At most this many codes for one user (the one the code is for) per clock hour. */
+  perUserPerHour: number;
+  /** At most this many codes asked for by one caller (the token's `sub`) per clock hour. */
+  perCallerPerHour: number;
+  /** At most this many codes for the whole deployment (all processes) per clock hour. */
+  perInstancePerHour: number;
 }
 
 /**
@@ -90,6 +99,8 @@ export interface AllowedDestinations {
   /** CIDR ranges in normal form (`10.0.0.0/8`; a single address as `/32` or `/128`). */
   ranges: string[];
 }
+/** Destination country calling codes (`41`, `1`, …) as digits without `+`. */
+export type CountryRule = { kind: 'any' } | { kind: 'allow'; codes: ReadonlySet<string> } | { kind: 'deny'; codes: ReadonlySet<string> };
 
 export interface AppConfig {
   host: string;
@@ -252,13 +263,43 @@ function loadNotificationConfig(read: (name: string) => string | undefined): Not
       sms: {
         codesPer10Minutes: int('SMS_CODES_PER_10_MIN', 3, 1, 1000),
         resendCooldownSeconds: int('SMS_RESEND_COOLDOWN_SECONDS', 60, 0, 600),
+        perUserPerHour: int('SMS_CODES_PER_USER_PER_HOUR', 10, 1, MAX_HOURLY_CODES),
+        perCallerPerHour: int('SMS_CODES_PER_CALLER_PER_HOUR', 1000, 1, MAX_HOURLY_CODES),
+        perInstancePerHour: int('SMS_CODES_PER_INSTANCE_PER_HOUR', 5000, 1, MAX_HOURLY_CODES),
       },
       email: {
         codesPer10Minutes: int('EMAIL_CODES_PER_10_MIN', 3, 1, 1000),
         resendCooldownSeconds: int('EMAIL_RESEND_COOLDOWN_SECONDS', 60, 0, 600),
+        perUserPerHour: int('EMAIL_CODES_PER_USER_PER_HOUR', 10, 1, MAX_HOURLY_CODES),
+        perCallerPerHour: int('EMAIL_CODES_PER_CALLER_PER_HOUR', 10_000, 1, MAX_HOURLY_CODES),
+        perInstancePerHour: int('EMAIL_CODES_PER_INSTANCE_PER_HOUR', 50_000, 1, MAX_HOURLY_CODES),
       },
     },
+    smsCountries: parseCountryRule(read('SMS_ALLOWED_COUNTRY_CODES'), read('SMS_DENIED_COUNTRY_CODES')),
   };
+}
+
+const MAX_HOURLY_CODES = 100_000_000;
+
+/** `1,44,49` (a leading `+` is allowed): the allow-list or the deny-list of destination calling codes, not both. */
+function parseCountryRule(allowed: string | undefined, denied: string | undefined): CountryRule {
+  if (allowed !== undefined && denied !== undefined) {
+    throw new ConfigError('SMS_DENIED_COUNTRY_CODES', 'cannot be set together with SMS_ALLOWED_COUNTRY_CODES (an allow-list already refuses every other code)');
+  }
+  const list = (variable: string, value: string): Set<string> => {
+    const codes = value.split(',').map((code) => code.trim().replace(/^\+/, ''));
+    // Countries' codes and the non-geographic ones (satellite, international networks: 881, 882, …).
+    const known = new Set([...Object.keys(phoneMetadata.country_calling_codes), ...Object.keys(phoneMetadata.nonGeographic)]);
+    for (const code of codes) {
+      if (!/^\d{1,3}$/.test(code) || !known.has(code)) {
+        throw new ConfigError(variable, `"${code}" is not a country calling code; give a comma-separated list such as 1,44,49`);
+      }
+    }
+    return new Set(codes);
+  };
+  if (allowed !== undefined) return { kind: 'allow', codes: list('SMS_ALLOWED_COUNTRY_CODES', allowed) };
+  if (denied !== undefined) return { kind: 'deny', codes: list('SMS_DENIED_COUNTRY_CODES', denied) };
+  return { kind: 'any' };
 }
 
 function parseInteger(variable: string, value: string | undefined, fallback: number, min: number, max: number): number {

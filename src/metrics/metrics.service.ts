@@ -40,6 +40,14 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** Codes refused by a send limit, e.g. `sendRefusals.inc({ channel: 'sms', reason: 'caller' })`. */
+  readonly sendRefusals = new Counter({
+    name: 'identity_notification_send_refusals_total',
+    help: 'Verification codes refused by a send limit (answered 429), by channel (sms, email) and reason (number, user, caller, instance, country)',
+    labelNames: ['channel', 'reason'] as const,
+    registers: [this.registry],
+  });
+
   private queueDepthCollector?: () => QueueDepth | Promise<QueueDepth>;
 
   readonly queueDepth: Gauge<'state'>;
@@ -70,6 +78,10 @@ export class MetricsService {
 
   recordDelivery(channel: string, outcome: string): void {
     this.deliveries.inc({ channel, outcome });
+  }
+
+  recordSendRefusal(channel: string, reason: string): void {
+    this.sendRefusals.inc({ channel, reason });
   }
 
   /** Called at every scrape; the delivery module sets it to read its queue. */

@@ -31,13 +31,21 @@ export function enqueueCode(t: TestApp, notification: Partial<CodeNotification> 
       channel: 'sms',
       purpose: 'verify_phone',
       recipient: uniquePhone(),
-      userId: '69629026806489455',
+      userId: uniqueUserId(),
       organizationId: 'org-1',
+      callerId: 'test-caller',
       code: 'K3T9QZ',
       expiresAt: new Date(t.clock.now().getTime() + 10 * 60_000),
       ...notification,
     }),
   );
+}
+
+let userCounter = 0;
+/** A different user id per call, so the per-user limit never interferes across tests. */
+export function uniqueUserId(): string {
+  userCounter++;
+  return `6962902680${String(process.pid % 1000).padStart(3, '0')}${String(userCounter).padStart(4, '0')}`;
 }
 
 let phoneCounter = 0;
@@ -73,4 +81,10 @@ export const RELAXED_SEND_LIMITS = {
   SMS_RESEND_COOLDOWN_SECONDS: '0',
   EMAIL_CODES_PER_10_MIN: '1000',
   EMAIL_RESEND_COOLDOWN_SECONDS: '0',
+  SMS_CODES_PER_USER_PER_HOUR: '100000',
+  SMS_CODES_PER_CALLER_PER_HOUR: '100000',
+  SMS_CODES_PER_INSTANCE_PER_HOUR: '100000',
+  EMAIL_CODES_PER_USER_PER_HOUR: '100000',
+  EMAIL_CODES_PER_CALLER_PER_HOUR: '100000',
+  EMAIL_CODES_PER_INSTANCE_PER_HOUR: '100000',
 };

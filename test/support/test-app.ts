@@ -40,6 +40,11 @@ export interface StartOptions {
   logStream?: DestinationStream;
   /** What host names of guarded outgoing connections resolve to (the HTTP SMS provider's); default: the system's resolver. */
   hostResolver?: HostResolver;
+  /**
+   * Another process of the same deployment (mysql only): this app uses that
+   * one's database, issuer and QUEUE_PREFIX, and closing it leaves them to that one.
+   */
+  sameDeploymentAs?: TestApp;
 }
 
 export interface ApiResponse<T = any> {
@@ -80,7 +85,9 @@ export class TestApp {
   grpcUrl = '';
   config!: AppConfig;
   readonly clock = new TestClock();
-  readonly database = `idt_${runId()}_${randomBytes(4).toString('hex')}`;
+  database = `idt_${runId()}_${randomBytes(4).toString('hex')}`;
+  /** Set when this app joined another one's deployment: the database and issuer are that one's to drop and stop. */
+  private joined = false;
   private pool?: Pool;
   private sqlite?: Database.Database;
   private dataDir?: string;
@@ -107,8 +114,15 @@ export class TestApp {
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     };
     let testIssuer: TestIssuer | undefined;
+    const peer = options.sameDeploymentAs;
+    if (peer) {
+      if (this.topology !== 'mysql' || peer.topology !== 'mysql') throw new Error('sameDeploymentAs needs the mysql topology');
+      this.joined = true;
+      this.database = peer.database;
+      common.QUEUE_PREFIX = peer.config.queuePrefix;
+    }
     if (this.topology === 'mysql') {
-      testIssuer = await new TestIssuer().start();
+      testIssuer = peer ? peer.testIssuer : await new TestIssuer().start();
       this.issuer = testIssuer;
       this.config = loadConfig({ DATABASE_URL: testDatabaseUrl(this.database), MASTER_KEY: TEST_MASTER_KEY, AUTH_ISSUER: testIssuer.url, ...common, ...env });
     } else {
@@ -193,6 +207,7 @@ export class TestApp {
     await this.closeApp();
     this.sqlite?.close();
     await this.pool?.end();
+    if (this.joined) return;
     if (this.issuer instanceof TestIssuer) await this.issuer.stop();
     if (this.dataDir) rmSync(this.dataDir, { recursive: true, force: true });
     if (this.topology === 'mysql') {

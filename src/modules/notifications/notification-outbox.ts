@@ -1,12 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { SecretBox } from '../../common/crypto/secret-box';
-import { resourceExhausted } from '../../common/errors/zitadel-error';
 import { IdGenerator } from '../../common/ids/id-generator';
 import { Clock } from '../../common/time/clock';
-import { AppConfig, SendLimit } from '../../config/app-config';
-import { APP_CONFIG } from '../../config/config.module';
 import { NotificationChannel, NotificationEntity, NotificationPurpose, outboxCodeAad } from './notification.entity';
+import { SendLimits } from './limits/send-limits';
 import { NotificationRepository } from './notification.repository';
 import { markOutboxWritten } from './relay/outbox-commit-signal';
 
@@ -16,16 +14,17 @@ export interface CodeNotification {
   purpose: NotificationPurpose;
   /** Email address or E.164 number. */
   recipient: string;
+  /** The user the code is for. */
   userId: string;
   organizationId: string;
+  /** Who asked for it: the access token's `sub` (counted by the per-caller limit). */
+  callerId: string;
   /** The plain code; absent when the provider makes it (Twilio Verify). */
   code?: string;
   /** Email link template with {{.Code}}, {{.UserID}}, {{.OrgID}}. */
   urlTemplate?: string;
   expiresAt: Date;
 }
-
-const TEN_MINUTES_MS = 10 * 60 * 1000;
 
 /**
  * The notifications module's interface for other modules: record a message in
@@ -34,8 +33,9 @@ const TEN_MINUTES_MS = 10 * 60 * 1000;
  * picks the row up afterwards.
  *
  * Send limits against SMS pumping (and mail bombing) are checked here, from
- * the outbox itself, inside the same transaction: a refused code throws
- * ResourceExhausted (429, gRPC 8), which rolls the caller's change back too.
+ * the outbox itself, inside the same transaction (limits/send-limits.ts): a
+ * refused code throws ResourceExhausted (429, gRPC 8), which rolls the
+ * caller's change back too.
  */
 @Injectable()
 export class NotificationOutbox {
@@ -44,12 +44,12 @@ export class NotificationOutbox {
     private readonly secrets: SecretBox,
     private readonly clock: Clock,
     private readonly notifications: NotificationRepository,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly limits: SendLimits,
   ) {}
 
   async enqueue(em: EntityManager, notification: CodeNotification): Promise<string> {
     const now = this.clock.now();
-    await this.checkSendLimit(em, notification.channel, notification.recipient, now);
+    await this.limits.check(em, notification, now);
     const id = this.ids.next();
     const sealed = notification.code === undefined ? undefined : this.secrets.seal(notification.code, outboxCodeAad(id));
     const row: NotificationEntity = {
@@ -76,17 +76,5 @@ export class NotificationOutbox {
     // Lets the relay pick the row up right after the commit instead of at its next poll.
     markOutboxWritten(em);
     return id;
-  }
-
-  private async checkSendLimit(em: EntityManager, channel: NotificationChannel, recipient: string, now: Date): Promise<void> {
-    const limit: SendLimit = this.config.notifications.limits[channel];
-    await this.notifications.lockRecipient(em, channel, recipient);
-    const recent = await this.notifications.recentFor(em, channel, recipient, new Date(now.getTime() - TEN_MINUTES_MS));
-    if (recent.newest && now.getTime() - recent.newest.getTime() < limit.resendCooldownSeconds * 1000) {
-      throw resourceExhausted('NOTIFY-c00ld0wn', `a code was sent to this ${channel === 'sms' ? 'number' : 'address'} moments ago; wait before asking for another`);
-    }
-    if (recent.count >= limit.codesPer10Minutes) {
-      throw resourceExhausted('NOTIFY-l1m1t10m', `too many codes for this ${channel === 'sms' ? 'number' : 'address'}; try again later`);
-    }
   }
 }

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { deferWrite, execute, forUpdateSkipLocked, placeholders, readSqlDate, selectRows, sqlDate } from '../../common/persistence/raw-sql';
-import { supportsRowLocks } from '../../common/persistence/dialect';
-import { NotificationChannel, NotificationEntity } from './notification.entity';
+import { NotificationEntity } from './notification.entity';
 
 /** A row the relay claimed, ready to become a queue job. */
 export interface ClaimedNotification {
@@ -16,43 +15,14 @@ export interface DeliveryRecord {
 }
 
 /**
- * Every query on notification_outbox and notification_send_windows. Plain SQL
+ * Every query on notification_outbox (the send limits' are in
+ * limits/send-limit.repository.ts). Plain SQL
  * (the hot path of delivery, and SKIP LOCKED); the helpers of raw-sql.ts keep
  * it valid on MySQL and on the embedded SQLite, where writers run one at a
  * time and row locks are not needed.
  */
 @Injectable()
 export class NotificationRepository {
-  /**
-   * Takes the per-recipient lock row (creating it on first use) for the rest of
-   * the caller's transaction, so that concurrent send-limit checks for one
-   * recipient run one after the other.
-   */
-  async lockRecipient(em: EntityManager, channel: NotificationChannel, recipient: string): Promise<void> {
-    await deferWrite(
-      em,
-      supportsRowLocks(em)
-        ? 'INSERT INTO notification_send_windows (channel, recipient) VALUES (?, ?) ON DUPLICATE KEY UPDATE recipient = VALUES(recipient)'
-        : 'INSERT OR IGNORE INTO notification_send_windows (channel, recipient) VALUES (?, ?)',
-      [channel, recipient],
-    );
-  }
-
-  /** How many messages went to the recipient since `since`, and when the newest was asked for. */
-  async recentFor(
-    em: EntityManager,
-    channel: NotificationChannel,
-    recipient: string,
-    since: Date,
-  ): Promise<{ count: number; newest: Date | null }> {
-    const [row] = await selectRows<{ n: number | string; newest: Date | string | null }>(
-      em,
-      'SELECT COUNT(*) AS n, MAX(created_at) AS newest FROM notification_outbox WHERE channel = ? AND recipient = ? AND created_at > ?',
-      [channel, recipient, sqlDate(em, since)],
-    );
-    return { count: Number(row?.n ?? 0), newest: row?.newest ? readSqlDate(row.newest) : null };
-  }
-
   /** Plain SQL: one per accepted code, and the query builder's cost showed in the burst benchmark's profile. */
   async insert(em: EntityManager, row: NotificationEntity): Promise<void> {
     const date = (value: Date | null) => (value ? sqlDate(em, value) : null);

@@ -4,6 +4,8 @@ import { APP_CONFIG } from '../../config/config.module';
 import { SmsModule } from '../sms/sms.module';
 import { NotificationDelivery } from './delivery/notification-delivery';
 import { EmailSender } from './email/email-sender';
+import { SendLimitRepository } from './limits/send-limit.repository';
+import { SendLimits } from './limits/send-limits';
 import { NotificationOutbox } from './notification-outbox';
 import { NotificationRepository } from './notification.repository';
 import { NotificationRuntime } from './notification-runtime';
@@ -19,6 +21,8 @@ import { PhoneVerificationGateway } from './sms/phone-verification-gateway';
   providers: [
     NotificationOutbox,
     NotificationRepository,
+    SendLimits,
+    SendLimitRepository,
     { provide: NotificationQueue, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createNotificationQueue(config) },
     OutboxRelay,
     NotificationDelivery,

@@ -98,7 +98,7 @@ export class UserContactsService {
    * the value changes, verification resets, the pending code goes, and the
    * verification option decides what follows. The caller records the change.
    */
-  async apply(em: EntityManager, user: UserEntity, change: ContactChange, now: Date): Promise<ContactOutcome> {
+  async apply(em: EntityManager, caller: Principal, user: UserEntity, change: ContactChange, now: Date): Promise<ContactOutcome> {
     if (contactOf(user, change.channel) === change.value) return { changed: false };
     const verified = change.verification.kind === 'verified';
     if (change.channel === 'email') {
@@ -114,7 +114,7 @@ export class UserContactsService {
       return { changed: true, payload };
     }
     // issueCode replaces the pending code.
-    const code = await this.issueCode(em, user, change.channel, change.verification, now);
+    const code = await this.issueCode(em, caller, user, change.channel, change.verification, now);
     return { changed: true, payload, returnedCode: change.verification.kind === 'return' ? code : undefined };
   }
 
@@ -124,7 +124,7 @@ export class UserContactsService {
       writerRole(caller, user);
       if (needsTrust(change.verification)) requireTrustedVerification(caller, user.organizationId);
       const now = this.clock.now();
-      const outcome = await this.apply(em, user, change, now);
+      const outcome = await this.apply(em, caller, user, change, now);
       if (!outcome.changed) return { details: userChangeDetails(user) };
       await this.record(em, user, caller, now, `user.${change.channel}.changed`, { [change.channel]: outcome.payload });
       await this.users.save(em, user);
@@ -177,7 +177,7 @@ export class UserContactsService {
         throw failedPrecondition(CHANNELS[channel].resendWithoutCode, 'no verification code is pending');
       }
       const now = this.clock.now();
-      const code = await this.issueCode(em, user, channel, verification, now);
+      const code = await this.issueCode(em, caller, user, channel, verification, now);
       await this.record(em, user, caller, now, `user.${channel}.code.resent`);
       await this.users.save(em, user);
       return withCode({ details: userChangeDetails(user) }, 'verificationCode', verification.kind === 'return' ? code : undefined);
@@ -185,7 +185,7 @@ export class UserContactsService {
   }
 
   /** Stores the hash of a fresh code (replacing any other) and, for sendCode, queues its delivery. */
-  private async issueCode(em: EntityManager, user: UserEntity, channel: CodeChannel, verification: Verification, now: Date): Promise<string> {
+  private async issueCode(em: EntityManager, caller: Principal, user: UserEntity, channel: CodeChannel, verification: Verification, now: Date): Promise<string> {
     const recipient = contactOf(user, channel)!;
     const code = generateCode();
     const row = new VerificationCodeEntity();
@@ -204,6 +204,7 @@ export class UserContactsService {
         recipient,
         userId: user.id,
         organizationId: user.organizationId,
+        callerId: caller.subject,
         code,
         urlTemplate: verification.urlTemplate,
         expiresAt: row.expiresAt,

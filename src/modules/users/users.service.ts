@@ -96,7 +96,7 @@ export class UsersService {
       user.state = UserState.ACTIVE;
       user.locked = false;
       const now = this.clock.now();
-      const outcomes = await this.applyContact(em, user, contact, now);
+      const outcomes = await this.applyContact(em, caller, user, contact, now);
       await this.record(em, user, caller, now, 'user.created', {
         schemaId: user.schemaId,
         schemaRevision: user.schemaRevision,
@@ -154,7 +154,7 @@ export class UsersService {
         if (canonicalJson(nextData) !== canonicalJson(user.data)) changed.data = user.data = nextData;
       }
       const now = this.clock.now();
-      const outcomes = await this.applyContact(em, user, contact, now);
+      const outcomes = await this.applyContact(em, caller, user, contact, now);
       Object.assign(changed, contactPayload(outcomes));
       if (Object.keys(changed).length === 0) return { details: userChangeDetails(user) };
 
@@ -266,10 +266,10 @@ export class UsersService {
     });
   }
 
-  private async applyContact(em: EntityManager, user: UserEntity, contact: ContactChanges, now: Date): Promise<{ email?: ContactOutcome; phone?: ContactOutcome }> {
+  private async applyContact(em: EntityManager, caller: Principal, user: UserEntity, contact: ContactChanges, now: Date): Promise<{ email?: ContactOutcome; phone?: ContactOutcome }> {
     return {
-      email: contact.email && (await this.contacts.apply(em, user, contact.email, now)),
-      phone: contact.phone && (await this.contacts.apply(em, user, contact.phone, now)),
+      email: contact.email && (await this.contacts.apply(em, caller, user, contact.email, now)),
+      phone: contact.phone && (await this.contacts.apply(em, caller, user, contact.phone, now)),
     };
   }
 

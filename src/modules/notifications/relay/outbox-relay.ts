@@ -5,6 +5,8 @@ import { UnitOfWork } from '../../../common/persistence/unit-of-work';
 import { Clock } from '../../../common/time/clock';
 import { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.module';
+import { SendLimitRepository } from '../limits/send-limit.repository';
+import { HOUR_MS, hourOf } from '../limits/send-limits';
 import { NotificationRepository } from '../notification.repository';
 import { NotificationQueue } from '../queue/notification-queue';
 import { outboxCommitSubscriber } from './outbox-commit-signal';
@@ -39,6 +41,7 @@ export class OutboxRelay {
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly notifications: NotificationRepository,
+    private readonly sendLimits: SendLimitRepository,
     private readonly queue: NotificationQueue,
     private readonly clock: Clock,
     private readonly dataSource: DataSource,
@@ -147,6 +150,8 @@ export class OutboxRelay {
   private async sweep(): Promise<void> {
     const now = this.clock.now();
     const expired = await this.unitOfWork.run((em) => this.notifications.failExpiredPending(em, now));
+    // Only the current hour's send counters are compared; the previous hour's stay for a look.
+    await this.unitOfWork.write((em) => this.sendLimits.deleteCountersBefore(em, new Date(hourOf(now).getTime() - HOUR_MS)));
     if (expired > 0) this.logger.warn({ count: expired }, 'notifications expired before they could be queued; they stay in notification_outbox with state failed');
     await this.unitOfWork.run(async (em) => {
       const stale = await this.notifications.takeStaleQueued(em, new Date(now.getTime() - this.requeueAfterMs), now, BATCH_SIZE);
