@@ -4,7 +4,7 @@ import { SecretBox } from '../src/common/crypto/secret-box';
 import { NotificationOutbox } from '../src/modules/notifications/notification-outbox';
 import { outboxCodeAad } from '../src/modules/notifications/notification.entity';
 import { eventually } from './support/eventually';
-import { activeTwilioProvider, enqueueCode, outboxRow, uniquePhone } from './support/notifications';
+import { activeTwilioProvider, enqueueCode, outboxRow, uniquePhone, uniqueUserId } from './support/notifications';
 import { TestApp } from './support/test-app';
 import { TwilioStandIn } from './support/twilio-stand-in';
 
@@ -161,5 +161,37 @@ describe('Send limits are configurable', () => {
     await enqueueCode(t, { recipient: to }); // no cool-down
     const error = await refusal(enqueueCode(t, { recipient: to }));
     expect(error.id).toBe('NOTIFY-l1m1t10m');
+  });
+});
+
+describe('Send limits beyond the number', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await TestApp.start({
+      NOTIFICATION_WORKERS: 'false',
+      SMS_CODES_PER_USER_PER_HOUR: '2',
+      SMS_CODES_PER_CALLER_PER_HOUR: '2',
+      SMS_CODES_PER_INSTANCE_PER_HOUR: '4',
+      SMS_DENIED_COUNTRY_CODES: '236',
+    });
+  });
+  afterAll(() => t?.close());
+
+  it('follows the hourly limits per user, per caller and per instance, and the country deny-list, on this topology too', async () => {
+    const userId = uniqueUserId();
+    await enqueueCode(t, { userId, callerId: 'caller-a' });
+    await enqueueCode(t, { userId, callerId: 'caller-b' });
+    expect((await refusal(enqueueCode(t, { userId, callerId: 'caller-c' }))).id).toBe('NOTIFY-l1m1tUsr');
+    await enqueueCode(t, { callerId: 'caller-a' });
+    expect((await refusal(enqueueCode(t, { callerId: 'caller-a' }))).id).toBe('NOTIFY-l1m1tCllr');
+    await enqueueCode(t, { callerId: 'caller-d' });
+    expect((await refusal(enqueueCode(t, { callerId: 'caller-e' }))).id).toBe('NOTIFY-l1m1tInst');
+    expect((await refusal(enqueueCode(t, { recipient: '+23670000000', callerId: 'caller-f' }))).id).toBe('NOTIFY-c0untry');
+    expect(await t.query("SELECT id FROM notification_outbox WHERE channel = 'sms'")).toHaveLength(4);
+    // Email codes have limits of their own.
+    await enqueueCode(t, { channel: 'email', purpose: 'verify_email', recipient: 'hourly@example.com', callerId: 'caller-a' });
+
+    t.clock.advance(60 * MINUTE);
+    await enqueueCode(t, { userId, callerId: 'caller-a' });
   });
 });
