@@ -86,6 +86,15 @@ describe('Send limits per user and per caller, across two instances', () => {
     expectRefused(await patchPhone(apps[0], self, userId, numbers[3]), 'NOTIFY-l1m1tUsr');
   });
 
+  it('counts the per-number refusals under reason "number" as before', async () => {
+    const userId = await newUser();
+    const number = uniquePhone();
+    const before = await refusalsOn(apps[0], 'sms', 'number');
+    expect((await patchPhone(apps[1], owner, userId, number)).status).toBe(200);
+    expectRefused(await apps[0].request('POST', `${USERS}/${userId}/phone/_resend`, { token: owner, body: {} }), 'NOTIFY-c00ld0wn');
+    expect(await refusalsOn(apps[0], 'sms', 'number')).toBe(before + 1);
+  });
+
   it('counts concurrent codes for one user exactly, across both instances', async () => {
     const userId = uniqueUserId();
     const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => enqueueCode(apps[i % 2], { userId, callerId: `caller-${i}` })));
