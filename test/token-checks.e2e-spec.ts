@@ -64,6 +64,12 @@ describe('access token checks beyond the signature', () => {
     expectZitadelError(await list(forge({ header })), 401, 16, 'APP-BxUSiL');
   });
 
+  it('refuses a token without a subject or with one longer than any user id (200 characters)', async () => {
+    expectZitadelError(await list(forge({ claims: { sub: undefined } })), 401, 16, 'APP-BxUSiL');
+    expectZitadelError(await list(forge({ claims: { sub: 'x'.repeat(201) } })), 401, 16, 'APP-BxUSiL');
+    expect((await list(forge({ claims: { sub: 'x'.repeat(200) } }))).status).toBe(200);
+  });
+
   it('refuses exp and nbf that are not numbers', async () => {
     expectZitadelError(await list(forge({ claims: { exp: 'tomorrow' } })), 401, 16, 'APP-BxUSiL');
     expectZitadelError(await list(forge({ claims: { exp: String(nowSeconds() + 300) } })), 401, 16, 'APP-BxUSiL');

@@ -7,7 +7,7 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AppConfig } from '../../config/app-config';
 import { unauthenticated } from '../../common/errors/zitadel-error';
 import { Principal } from './principal';
-import { CLOCK_LEEWAY_SECONDS, headerRefusal, timeClaimsRefusal } from './token-rules';
+import { CLOCK_LEEWAY_SECONDS, headerRefusal, subjectRefusal, timeClaimsRefusal } from './token-rules';
 import { TrustedIssuer } from './trusted-issuer';
 
 /**
@@ -79,7 +79,8 @@ export class JwtStrategyRegistration implements OnApplicationShutdown {
         // `exp` is required: a token that never expires is refused.
         const refusal = timeClaimsRefusal(payload, Date.now() / 1000);
         if (refusal) throw refusal;
-        if (typeof payload.sub !== 'string' || payload.sub.length === 0) return false;
+        const subjectRefused = subjectRefusal(payload.sub);
+        if (subjectRefused) throw subjectRefused;
         return Principal.fromClaims(payload);
       }
     }

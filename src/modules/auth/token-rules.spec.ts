@@ -1,4 +1,4 @@
-import { CLOCK_LEEWAY_SECONDS, headerRefusal, timeClaimsRefusal } from './token-rules';
+import { CLOCK_LEEWAY_SECONDS, MAX_SUBJECT_LENGTH, headerRefusal, subjectRefusal, timeClaimsRefusal } from './token-rules';
 
 const NOW = 1_800_000_000;
 const claims = (extra: Record<string, unknown>) => ({ sub: 'u1', iat: NOW, exp: NOW + 300, ...extra });
@@ -27,5 +27,12 @@ describe('token rules', () => {
 
   it('requires exp', () => {
     expect(timeClaimsRefusal(claims({ exp: undefined }), NOW)?.text).toBe('invalid token: exp is not a NumericDate');
+  });
+
+  it('takes a subject of 1 to 200 characters; refuses none, an empty one, a longer one and a non-string', () => {
+    expect(subjectRefusal('u1')).toBeUndefined();
+    expect(subjectRefusal('x'.repeat(MAX_SUBJECT_LENGTH))).toBeUndefined();
+    expect(subjectRefusal('x'.repeat(MAX_SUBJECT_LENGTH + 1))?.text).toBe('invalid token: subject too long');
+    for (const bad of [undefined, '', 42, ['u1']]) expect(subjectRefusal(bad)?.code).toBe(16);
   });
 });

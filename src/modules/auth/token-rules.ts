@@ -36,3 +36,17 @@ export function timeClaimsRefusal(payload: Record<string, unknown>, nowSeconds: 
   }
   return undefined;
 }
+
+/** Longest user id the service stores (the editor of every change, the caller of every send). */
+export const MAX_SUBJECT_LENGTH = 200;
+
+/**
+ * `sub` names the acting user: it is recorded with every change and counted
+ * by the send limits, so a token without one, or with one no user id can be,
+ * is refused rather than failing later in the database.
+ */
+export function subjectRefusal(sub: unknown): ZitadelError | undefined {
+  if (typeof sub !== 'string' || sub.length === 0) return unauthenticated(INVALID_TOKEN, 'invalid token: no subject');
+  if (sub.length > MAX_SUBJECT_LENGTH) return unauthenticated(INVALID_TOKEN, 'invalid token: subject too long');
+  return undefined;
+}
