@@ -1,5 +1,5 @@
 import { ZitadelError } from '../../common/errors/zitadel-error';
-import { PERMISSION_KEYWORD, SchemaCompiler, ZITADEL_META_SCHEMA } from './schema-compiler';
+import { MAX_SUBSCHEMAS, PERMISSION_KEYWORD, SchemaCompiler, ZITADEL_META_SCHEMA } from './schema-compiler';
 
 const errorOf = (action: () => void): ZitadelError => {
   try {
@@ -29,9 +29,9 @@ describe('SchemaCompiler', () => {
 
   describe('schemas', () => {
     it('accepts draft 2020-12 schemas, with and without ZITADEL\'s $schema', () => {
-      compiler.assertValidSchema(EMPLOYEES);
-      compiler.assertValidSchema({ type: 'object', properties: { a: { type: ['string', 'null'] } }, title: 't', $comment: 'c' });
-      compiler.assertValidSchema({ $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object' });
+      compiler.compile(EMPLOYEES);
+      compiler.compile({ type: 'object', properties: { a: { type: ['string', 'null'] } }, title: 't', $comment: 'c' });
+      compiler.compile({ $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object' });
     });
 
     it.each([
@@ -46,22 +46,99 @@ describe('SchemaCompiler', () => {
       ['a permission with other letters', { type: 'object', properties: { a: { [PERMISSION_KEYWORD]: { owner: 'rx' } } } }],
       ['a permission with another key', { type: 'object', properties: { a: { [PERMISSION_KEYWORD]: { owner: 'r', other: 'r' } } } }],
     ])('refuses %s with COMMA-W21tg', (_case, schema) => {
-      const error = errorOf(() => compiler.assertValidSchema(schema as Record<string, unknown>));
+      const error = errorOf(() => compiler.compile(schema as Record<string, unknown>));
       expect({ code: error.code, id: error.id }).toEqual({ code: 3, id: 'COMMA-W21tg' });
     });
 
     it('refuses schemas nested too deep or too large', () => {
       let deep: Record<string, unknown> = { type: 'object' };
       for (let i = 0; i < 40; i++) deep = { type: 'object', properties: { a: deep } };
-      expect(errorOf(() => compiler.assertValidSchema(deep)).id).toBe('COMMA-W21tg');
+      expect(errorOf(() => compiler.compile(deep)).id).toBe('COMMA-W21tg');
       const large = { type: 'object', description: 'x'.repeat(300 * 1024) };
-      expect(errorOf(() => compiler.assertValidSchema(large)).id).toBe('COMMA-W21tg');
+      expect(errorOf(() => compiler.compile(large)).id).toBe('COMMA-W21tg');
     });
 
     it('does not let one schema $ref an $id that another schema declared', () => {
-      compiler.assertValidSchema({ $id: 'https://example.com/a', type: 'object', $defs: { n: { $id: 'https://example.com/n', type: 'string' } } });
-      compiler.assertValidSchema({ $id: 'https://example.com/a', type: 'object' });
-      expect(errorOf(() => compiler.assertValidSchema({ type: 'object', properties: { x: { $ref: 'https://example.com/n' } } })).id).toBe('COMMA-W21tg');
+      compiler.compile({ $id: 'https://example.com/a', type: 'object', $defs: { n: { $id: 'https://example.com/n', type: 'string' } } });
+      compiler.compile({ $id: 'https://example.com/a', type: 'object' });
+      expect(errorOf(() => compiler.compile({ type: 'object', properties: { x: { $ref: 'https://example.com/n' } } })).id).toBe('COMMA-W21tg');
+    });
+  });
+
+  describe('patterns', () => {
+    it.each([
+      ['a lookahead', { type: 'object', properties: { pin: { type: 'string', pattern: '^(?=\\d)\\d{4}$' } } }, '/properties/pin/pattern'],
+      ['a backreference', { type: 'object', properties: { a: { type: 'string', pattern: '^(a)\\1$' } } }, '/properties/a/pattern'],
+      ['a lookbehind in a patternProperties key', { type: 'object', patternProperties: { '(?<=x)y': { type: 'string' } } }, '/patternProperties/(?<=x)y'],
+      ['a lookahead under propertyNames in $defs', { $defs: { 'a/b': { propertyNames: { pattern: '(?!x)' } } } }, '/$defs/a~1b/propertyNames/pattern'],
+      ['a lookahead inside allOf', { allOf: [{}, { type: 'string', pattern: 'a(?=b)' }] }, '/allOf/1/pattern'],
+      ['a pattern longer than 1000 characters', { type: 'string', pattern: 'a'.repeat(1001) }, '/pattern'],
+    ])('refuses %s with COMMA-W21tg naming its JSON pointer', (_case, schema, pointer) => {
+      const error = errorOf(() => compiler.compile(schema as Record<string, unknown>));
+      expect({ code: error.code, id: error.id }).toEqual({ code: 3, id: 'COMMA-W21tg' });
+      expect(error.text).toContain(`the pattern at ${pointer} `);
+    });
+
+    it('reads only keyword positions: a property named "pattern" and data values are not patterns', () => {
+      compiler.compile({ type: 'object', properties: { pattern: { type: 'string' } }, const: { pattern: '(?=x)' }, default: { pattern: '(a)\\1' } });
+    });
+
+    it('runs patterns in linear time: a catastrophic pattern answers at once on a long hostile input', () => {
+      const schema = { type: 'object', properties: { name: { type: 'string', pattern: '^(a+)+$' }, nick: { type: 'string', pattern: '^(\\w+\\s?)*$' } } };
+      const hostile = 'a'.repeat(5000) + '!';
+      expect(errorOf(() => compiler.assertValidData(revision(schema, 'redos'), 'self', { name: hostile })).text).toContain('/name: must match pattern');
+      expect(errorOf(() => compiler.assertValidData(revision(schema, 'redos'), 'self', { nick: hostile })).text).toContain('/nick: must match pattern');
+      compiler.assertValidData(revision(schema, 'redos'), 'self', { name: 'a'.repeat(5000) });
+    });
+
+    it('runs patternProperties keys on RE2 too', () => {
+      const schema = { type: 'object', patternProperties: { '^(a+)+$': { type: 'integer' } } };
+      expect(errorOf(() => compiler.assertValidData(revision(schema, 'keys'), 'self', { ['a'.repeat(5000)]: 'x' })).text).toContain('must be integer');
+      compiler.assertValidData(revision(schema, 'keys'), 'self', { ['a'.repeat(5000) + '!']: 'x' });
+    });
+
+    it('checks format "url" in linear time', () => {
+      const schema = { type: 'object', properties: { site: { type: 'string', format: 'url' } } };
+      compiler.assertValidData(revision(schema, 'url'), 'self', { site: 'https://user:pw@example.com:8080/a?b#c' });
+      const hostile = 'http://' + '::'.repeat(40_000) + '#';
+      expect(errorOf(() => compiler.assertValidData(revision(schema, 'url'), 'self', { site: hostile })).text).toContain('/site: must match format "url"');
+    });
+  });
+
+  describe('size', () => {
+    const properties = (count: number) => ({
+      type: 'object',
+      properties: Object.fromEntries(Array.from({ length: count }, (_, i) => [`p${i}`, { type: 'string' }])),
+    });
+
+    it(`accepts ${MAX_SUBSCHEMAS} subschemas and refuses one more, naming the limit`, () => {
+      compiler.compile(properties(MAX_SUBSCHEMAS - 1));
+      const error = errorOf(() => compiler.compile(properties(MAX_SUBSCHEMAS)));
+      expect({ code: error.code, id: error.id }).toEqual({ code: 3, id: 'COMMA-W21tg' });
+      expect(error.text).toContain(`more than ${MAX_SUBSCHEMAS} subschemas`);
+    });
+
+    it('counts subschemas in every keyword position', () => {
+      const half = Math.ceil(MAX_SUBSCHEMAS / 2);
+      const list = Array.from({ length: half }, () => ({ type: 'string' }));
+      expect(errorOf(() => compiler.compile({ anyOf: list, $defs: Object.fromEntries(list.map((s, i) => [`d${i}`, s])) })).text).toContain('subschemas');
+    });
+  });
+
+  describe('compiling once', () => {
+    it('validates a remembered revision without its document', () => {
+      const fresh = new SchemaCompiler();
+      expect(fresh.isCompiled('kept', 3)).toBe(false);
+      fresh.remember('kept', 3, fresh.compile(EMPLOYEES));
+      expect(fresh.isCompiled('kept', 3)).toBe(true);
+      fresh.assertValidData({ id: 'kept', revision: 3 }, 'self', { name: 'G', badge: 'b' });
+      expect(errorOf(() => fresh.assertValidData({ id: 'kept', revision: 3 }, 'self', { name: 'G', note: 'n' })).text).toContain('/note');
+    });
+
+    it('applies the writer\'s permission through $ref as well', () => {
+      const schema = { type: 'object', $defs: { note: { type: 'string', [PERMISSION_KEYWORD]: { owner: 'rw', self: 'r' } } }, properties: { note: { $ref: '#/$defs/note' } } };
+      compiler.assertValidData(revision(schema, 'ref'), 'owner', { note: 'n' });
+      expect(errorOf(() => compiler.assertValidData(revision(schema, 'ref'), 'self', { note: 'n' })).text).toContain('/note: missing required permission');
     });
   });
 

@@ -47,8 +47,9 @@ export class UserSchemasService {
   async create(caller: Principal, input: unknown): Promise<UserSchemaDetailsResponse> {
     const request = validateRequest(CreateUserSchemaRequest, input);
     const { type, schema: document, possibleAuthenticators = [] } = request.userSchema;
-    this.compiler.assertValidSchema(document);
-    return this.unitOfWork.run(async (em) => {
+    const validator = this.compiler.compile(document);
+    let created: UserSchemaEntity | undefined;
+    const response = await this.unitOfWork.run(async (em) => {
       const schema = new UserSchemaEntity();
       schema.id = this.ids.next();
       schema.instanceId = this.instance.instanceId;
@@ -63,8 +64,12 @@ export class UserSchemasService {
         payload: { type, schema: document, possibleAuthenticators },
       });
       await this.schemas.insert(em, schema);
+      created = schema;
       return { details: schemaReadDetails(schema) };
     });
+    // Only once committed: the users' writes against it then need no compile.
+    this.compiler.remember(created!.id, created!.revision, validator);
+    return response;
   }
 
   /** Only an active schema can be patched; fields that are absent or equal stay; nothing differs → nothing written. */
@@ -72,18 +77,21 @@ export class UserSchemasService {
     const request = validateRequest(PatchUserSchemaRequest, input);
     const patch = request.userSchema ?? {};
     // ZITADEL validates the new schema before it looks the target up.
-    if (patch.schema) this.compiler.assertValidSchema(patch.schema);
-    return this.unitOfWork.run(async (em) => {
+    const validator = patch.schema ? this.compiler.compile(patch.schema) : undefined;
+    let revised: { id: string; revision: number } | undefined;
+    const response = await this.unitOfWork.run(async (em) => {
       const schema = await this.schemas.findForUpdate(em, this.instance.instanceId, request.id);
       if (!schema || schema.state !== UserSchemaState.ACTIVE) throw failedPrecondition('COMMA-HB3e1', 'user schema is not active');
       const changed: Record<string, unknown> = {};
       if (patch.type !== undefined && patch.type !== schema.type) changed.type = schema.type = patch.type;
       // Absent = unchanged (ZITADEL compares an absent schema as `{}`, §7.7: not copied).
+      revised = undefined;
       if (patch.schema && canonicalJson(patch.schema) !== canonicalJson(schema.document)) {
         schema.document = patch.schema;
         schema.revision += 1;
         changed.schema = patch.schema;
         changed.revision = schema.revision;
+        revised = { id: schema.id, revision: schema.revision };
       }
       const authenticators = patch.possibleAuthenticators ?? [];
       if (authenticators.length > 0 && canonicalJson(authenticators) !== canonicalJson(schema.possibleAuthenticators)) {
@@ -94,6 +102,8 @@ export class UserSchemasService {
       await this.schemas.save(em, schema);
       return { details: schemaChangeDetails(schema) };
     });
+    if (revised && validator) this.compiler.remember(revised.id, revised.revision, validator);
+    return response;
   }
 
   async get(_caller: Principal, input: unknown): Promise<GetUserSchemaResponse> {

@@ -143,7 +143,7 @@ export class UsersService {
         // The user's read already brought its schema's current revision: when that
         // revision is compiled, the schema document need not be read again.
         const schema =
-          ownRevision !== undefined && this.compiler.isCompiled(schemaId, ownRevision, role)
+          ownRevision !== undefined && this.compiler.isCompiled(schemaId, ownRevision)
             ? { id: schemaId, revision: ownRevision }
             : await this.schemas.findExisting(em, this.instance.instanceId, schemaId);
         if (!schema) throw failedPrecondition('COMMAND-VLDTtxT3If', 'user schema does not exist');
