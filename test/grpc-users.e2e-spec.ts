@@ -85,6 +85,22 @@ describe('Users and user schemas over native gRPC (ZITADEL\'s @zitadel/node clie
       expectZitadelError(rest, 400, 3, 'COMMA-W21tg');
       expect(failure).toMatchObject({ code: 3, message: rest.body.message, detail: { id: 'COMMA-W21tg' } });
     });
+
+    it('refuses patterns RE2 cannot run at create and patch with code 3 COMMA-W21tg naming the pattern\'s JSON pointer, as REST does', async () => {
+      const lookahead = { type: 'object', properties: { pin: { type: 'string', pattern: '^(?=\\d)\\d+$' } } };
+      const created = await grpcFailure((o) => schemas.createUserSchema({ userSchema: { type: 'bad', schema: lookahead } }, o));
+      const rest = await t.request('POST', SCHEMAS, { token: ownerToken, body: { type: 'bad', schema: lookahead } });
+      expectZitadelError(rest, 400, 3, 'COMMA-W21tg');
+      expect(created).toMatchObject({ code: 3, message: rest.body.message, detail: { id: 'COMMA-W21tg' } });
+      expect(created.message).toContain('the pattern at /properties/pin/pattern is not supported');
+
+      const id = await createSchema(t, ownerToken, 'patterns');
+      const backreference = { type: 'object', patternProperties: { '^(x)\\1$': { type: 'string' } } };
+      const patched = await grpcFailure((o) => schemas.patchUserSchema({ id, userSchema: { schema: backreference } }, o));
+      expect(patched).toMatchObject({ code: 3, detail: { id: 'COMMA-W21tg' } });
+      expect(patched.message).toContain('the pattern at /patternProperties/^(x)\\1$ is not supported');
+      expect((await schemas.getUserSchema({ id })).userSchema!.revision).toBe(1);
+    });
   });
 
   describe('ZITADELUsers: every RPC', () => {

@@ -112,6 +112,34 @@ describe('User schemas (v3alpha over REST)', () => {
       expect(await schemaCount()).toBe(before);
     });
 
+    it.each([
+      ['a lookahead', { type: 'object', properties: { pin: { type: 'string', pattern: '^(?=\\d{4}$)' } } }, '/properties/pin/pattern'],
+      ['a backreference', { type: 'object', properties: { twice: { type: 'string', pattern: '^(ab)\\1$' } } }, '/properties/twice/pattern'],
+      ['a lookbehind as a patternProperties key', { type: 'object', patternProperties: { '(?<=x)y': { type: 'string' } } }, '/patternProperties/(?<=x)y'],
+    ])('refuses a pattern with %s (RE2 cannot run it): 400 COMMA-W21tg naming its JSON pointer, nothing stored', async (_case, schema, pointer) => {
+      const before = await schemaCount();
+      const response = await t.request('POST', PATH, { token: owner, body: { type: 'bad', schema } });
+      expectZitadelError(response, 400, 3, 'COMMA-W21tg');
+      expect(response.body.message).toContain(`the pattern at ${pointer} is not supported (RE2 syntax`);
+      expect(await schemaCount()).toBe(before);
+    });
+
+    it('refuses schemas beyond the size limits, naming the limit: more than 500 subschemas, nesting deeper than 64 levels', async () => {
+      const before = await schemaCount();
+      const properties = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`p${i}`, { type: 'string' }]));
+      const wide = await t.request('POST', PATH, { token: owner, body: { type: 'wide', schema: { type: 'object', properties: properties(500) } } });
+      expectZitadelError(wide, 400, 3, 'COMMA-W21tg');
+      expect(wide.body.message).toContain('more than 500 subschemas');
+      let deep: Record<string, unknown> = { type: 'string' };
+      for (let i = 0; i < 40; i++) deep = { type: 'object', properties: { a: deep } };
+      const nested = await t.request('POST', PATH, { token: owner, body: { type: 'deep', schema: deep } });
+      expectZitadelError(nested, 400, 3, 'COMMA-W21tg');
+      expect(nested.body.message).toContain('deeper than 64 levels');
+      expect(await schemaCount()).toBe(before);
+      // Just inside the limit: the root and 499 properties.
+      await create({ type: 'widest', schema: { type: 'object', properties: properties(499) } });
+    });
+
     it('refuses a body that is not an object', async () => {
       expectZitadelError(await t.request('POST', PATH, { token: owner, body: [EMPLOYEES] }), 400, 3);
       expectZitadelError(await t.request('POST', PATH, { token: owner }), 400, 3);
@@ -193,6 +221,15 @@ describe('User schemas (v3alpha over REST)', () => {
       const id = await create();
       const response = await t.request('PATCH', `${PATH}/${id}`, { token: owner, body: { schema: { type: 'object', required: 'name' } } });
       expectZitadelError(response, 400, 3, 'COMMA-W21tg');
+      expect(await row(id)).toMatchObject({ revision: 1, sequence: 1 });
+    });
+
+    it('refuses a pattern RE2 cannot run with COMMA-W21tg naming its pointer, and keeps the old revision', async () => {
+      const id = await create();
+      const schema = { type: 'object', properties: { name: { type: 'string', pattern: '^(?!admin)' } } };
+      const response = await t.request('PATCH', `${PATH}/${id}`, { token: owner, body: { schema } });
+      expectZitadelError(response, 400, 3, 'COMMA-W21tg');
+      expect(response.body.message).toContain('the pattern at /properties/name/pattern is not supported');
       expect(await row(id)).toMatchObject({ revision: 1, sequence: 1 });
     });
 

@@ -63,21 +63,31 @@ export class BuiltServer {
 
   /** Starts the server and waits for its "listening on" line and a ready /readyz. */
   static async start(cwd: string, env: NodeJS.ProcessEnv): Promise<BuiltServer> {
-    const server = new BuiltServer(cwd, env);
+    const server = BuiltServer.launch(cwd, env);
+    await server.ready();
+    return server;
+  }
+
+  /** Starts the server without waiting, so that a suite holds it (and can kill it) even if it never gets ready. */
+  static launch(cwd: string, env: NodeJS.ProcessEnv): BuiltServer {
+    return new BuiltServer(cwd, env);
+  }
+
+  /** Waits for the "listening on" line and a ready /readyz. */
+  async ready(): Promise<void> {
     const listening = await Promise.race([
-      server.waitForLine((line) => typeof line.msg === 'string' && line.msg.startsWith('listening on ')),
-      server.exited.then((exit) => {
-        throw new Error(`the server exited (${JSON.stringify(exit)}) before listening: ${server.stderr.join('')}`);
+      this.waitForLine((line) => typeof line.msg === 'string' && line.msg.startsWith('listening on ')),
+      this.exited.then((exit) => {
+        throw new Error(`the server exited (${JSON.stringify(exit)}) before listening: ${this.stderr.join('')}`);
       }),
     ]);
     const port = /:(\d+) /.exec(listening.msg as string)![1];
-    server.url = `http://127.0.0.1:${port}`;
+    this.url = `http://127.0.0.1:${port}`;
     for (;;) {
-      const ready = await fetch(`${server.url}/readyz`).catch(() => undefined);
+      const ready = await fetch(`${this.url}/readyz`).catch(() => undefined);
       if (ready?.status === 200) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    return server;
   }
 
   waitForLine(test: (line: Record<string, any>) => boolean): Promise<Record<string, any>> {

@@ -105,6 +105,22 @@ describe('SchemaCompiler', () => {
     });
   });
 
+  describe('uniqueItems', () => {
+    const schema = { type: 'object', properties: { list: { type: 'array', uniqueItems: true } } };
+
+    it('refuses duplicates by JSON value (key order does not matter) and accepts distinct items', () => {
+      compiler.assertValidData(revision(schema, 'unique'), 'self', { list: [1, '1', [1], { a: 1, b: 2 }, { a: 2, b: 1 }, null, true] });
+      const error = errorOf(() => compiler.assertValidData(revision(schema, 'unique'), 'self', { list: [{ a: 1, b: [2] }, 3, { b: [2], a: 1 }] }));
+      expect(error.text).toContain('/list: must NOT have duplicate items (items ## 2 and 0 are identical)');
+    });
+
+    it('answers at once for a long array of distinct arrays (pairwise comparison would take minutes)', () => {
+      const list = Array.from({ length: 40_000 }, (_, i) => [i]);
+      compiler.assertValidData(revision(schema, 'unique'), 'self', { list });
+      expect(errorOf(() => compiler.assertValidData(revision(schema, 'unique'), 'self', { list: [...list, [0]] })).text).toContain('duplicate items');
+    });
+  });
+
   describe('size', () => {
     const properties = (count: number) => ({
       type: 'object',
