@@ -160,7 +160,10 @@ describe('schema fuzzing: hostile user schemas and hostile data against them', (
       loop.disable();
     }
     const blockedMs = loop.max / 1e6;
-    if (blockedMs > STALL_LIMIT_MS) throw new Error(`the event loop was held for ${Math.round(blockedMs)} ms`);
+    if (blockedMs > STALL_LIMIT_MS) {
+      const sizes = data.map((value) => JSON.stringify(value).length).join(', ');
+      throw new Error(`the event loop was held for ${Math.round(blockedMs)} ms by schema ${JSON.stringify(schema).slice(0, 300)} with data of ${sizes} characters: ${JSON.stringify(data).slice(0, 200)}`);
+    }
   };
 
   const cases = Math.max(1, Math.ceil(FUZZ_RUNS / 4));
