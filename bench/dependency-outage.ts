@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     const created = async (response: Promise<Response>) => {
       const answer = await response;
       if (answer.status >= 300) throw new Error(`set-up failed: ${answer.status} ${await answer.text()}`);
-      return answer.json();
+      return answer.json() as Promise<any>;
     };
     const schema = await created(api('POST', '/resources/v3alpha/user_schemas', { type: 'outage', schema: { type: 'object' } }));
     const user = await created(api('POST', '/resources/v3alpha/users?organization.orgId=org-1', { schemaId: schema.details.id, data: {} }));
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
         const at = Date.now();
         void api('GET', `/resources/v3alpha/users/${user.details.id}`).then(
           async (response) => {
-            const body = await response.json().catch(() => undefined);
+            const body: any = await response.json().catch(() => undefined);
             answers.push({ at, outcome: `${response.status} code ${body?.code ?? 0}` });
           },
           (error: Error) => answers.push({ at, outcome: `no answer (${(error.cause as { code?: string })?.code ?? error.message})` }),
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
     await sleep(500);
     await database.kill();
     const response = await rotation;
-    const body = await response.json().catch(() => undefined);
+    const body: any = await response.json().catch(() => undefined);
     holder.destroy();
     await pool.end().catch(() => undefined);
     pool = undefined;

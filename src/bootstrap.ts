@@ -7,6 +7,7 @@ import { AddressInfo } from 'node:net';
 import { AppModule, AppOptions } from './app.module';
 import { AppConfig } from './config/app-config';
 import { RestExceptionFilter } from './common/errors/rest-exception.filter';
+import { OutageReporter } from './common/errors/zitadel-error';
 import { KEEP_ALIVE_TIMEOUT_MS, createHttpAdapter } from './common/http/http-adapter';
 import { installJsonBodyParser } from './common/http/json-body-parser';
 import { requestLogHook } from './common/logging/request-log';
@@ -24,7 +25,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   const adapter = createHttpAdapter();
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.useGlobalFilters(new RestExceptionFilter());
+  app.useGlobalFilters(new RestExceptionFilter(app.get(OutageReporter)));
   // The Logger above made nestjs-pino's root logger (its options: logger-options.ts).
   adapter.setOnRequestHook(requestLogHook(PinoLogger.root));
   const fastify = app.getHttpAdapter().getInstance();

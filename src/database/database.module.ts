@@ -8,6 +8,8 @@ import { IdGenerator } from '../common/ids/id-generator';
 import { ensurePrivateDir } from '../common/files/private-file';
 import { SerialQueue } from '../common/persistence/serial-queue';
 import { UnitOfWork } from '../common/persistence/unit-of-work';
+import { OutageReporter } from '../common/errors/zitadel-error';
+import { DatabaseAvailability } from './database-availability';
 import { ensureDatabaseExists } from './ensure-database';
 import { InstanceEntity } from './instance.entity';
 
@@ -95,7 +97,9 @@ class DataSourceCloser implements OnApplicationShutdown {
       useFactory: (writer: DataSource, reader: DataSource | undefined) => new UnitOfWork(writer, (reader ?? writer).manager),
     },
     DataSourceCloser,
+    DatabaseAvailability,
+    { provide: OutageReporter, useExisting: DatabaseAvailability },
   ],
-  exports: [DataSource, InstanceContext, UnitOfWork, IdGenerator],
+  exports: [DataSource, InstanceContext, UnitOfWork, IdGenerator, OutageReporter],
 })
 export class DatabaseModule {}

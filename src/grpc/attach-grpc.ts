@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { grpcCallLogger } from '../common/logging/grpc-call-log';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
+import { OutageReporter } from '../common/errors/zitadel-error';
 import { GrpcHealth } from './grpc-health';
 import { reflectionFor } from './grpc-reflection';
 import { GrpcWebCors } from './grpc-web/grpc-web-cors';
@@ -34,15 +35,24 @@ export function attachGrpc(app: INestApplication, config: AppConfig, logger: Log
     },
     onCall: (rpc, code, seconds, call) => {
       metrics.recordRpc(rpc, 'grpc', code, seconds);
-      if (call) logCall(call.path, call.metadata, code, seconds);
+      if (call) logCall(call.path, call.metadata, code, seconds, call.outage);
     },
   });
   app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
-  const gateway = new GrpcWebGateway(api, server, new GrpcWebCors(config.corsOrigins), (rpc, code, seconds) =>
-    metrics.recordRpc(rpc, 'grpc-web', code, seconds),
+  const gateway = new GrpcWebGateway(
+    api,
+    server,
+    new GrpcWebCors(config.corsOrigins),
+    (rpc, code, seconds) => metrics.recordRpc(rpc, 'grpc-web', code, seconds),
+    app.get(OutageReporter),
   );
   app.use(gateway.middleware);
   servers.set(app, server);
+}
+
+/** The native gRPC listener of the app (the graceful shutdown drains it). */
+export function grpcServerOf(app: INestApplication): ZitadelGrpcServer | undefined {
+  return servers.get(app);
 }
 
 /** The port the gRPC listener bound (GRPC_PORT=0 lets the OS choose). */

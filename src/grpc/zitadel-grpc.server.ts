@@ -3,7 +3,7 @@ import { Metadata, Server, ServerCredentials, ServiceDefinition, UntypedHandleCa
 import { GrpcMethodStreamingType, ServerGrpc } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import { GrpcStatusError } from '../common/errors/grpc-status';
-import { invalidArgument, unimplemented } from '../common/errors/zitadel-error';
+import { DependencyUnavailableError, invalidArgument, unimplemented } from '../common/errors/zitadel-error';
 import { REQUEST_ID_METADATA, requestIdFrom } from '../common/logging/request-log';
 import { UndecodableRequest, packageDefinitionOf } from './package-definition';
 import { ZitadelApi } from './zitadel-descriptors';
@@ -19,9 +19,10 @@ export interface ZitadelGrpcServerOptions {
 
 /**
  * rpc = ZITADEL's method name (e.g. PatchUser), code = the gRPC status code
- * answered; `call` (native gRPC only) = the method's path and the call's metadata.
+ * answered; `call` (native gRPC only) = the method's path, the call's metadata
+ * and whether it was refused because a dependency is down.
  */
-export type CallObserver = (rpc: string, code: number, seconds: number, call?: { path: string; metadata?: Metadata }) => void;
+export type CallObserver = (rpc: string, code: number, seconds: number, call?: { path: string; metadata?: Metadata; outage: boolean }) => void;
 
 /** 4 MiB, grpc-go's default, which ZITADEL keeps. */
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -34,6 +35,7 @@ const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
  */
 export class ZitadelGrpcServer extends ServerGrpc {
   private boundPort?: number;
+  private listener?: Server;
   private readonly onCall?: CallObserver;
 
   constructor(api: ZitadelApi, settings: ZitadelGrpcServerOptions) {
@@ -60,7 +62,30 @@ export class ZitadelGrpcServer extends ServerGrpc {
     this.boundPort = await new Promise<number>((resolve, reject) =>
       server.bindAsync(this.url, ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))),
     );
+    this.listener = server;
     return server;
+  }
+
+  /**
+   * Graceful stop of the listener: no new calls, the calls in flight finish
+   * (grpc-js' tryShutdown). Resolves true once they did, false if
+   * `timeoutMs` passed first (then they are cut). Nest's own close, later,
+   * cuts whatever is left at once.
+   */
+  drain(timeoutMs: number): Promise<boolean> {
+    const server = this.listener;
+    if (!server) return Promise.resolve(true);
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        server.forceShutdown();
+        resolve(false);
+      }, timeoutMs);
+      timer.unref();
+      server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
   }
 
   override async createService(grpcService: { service: ServiceDefinition }, name: string): Promise<Record<string, unknown>> {
@@ -141,7 +166,8 @@ function measuredUnary(handler: UnaryHandler, rpc: string, path: string, onCall:
     const started = process.hrtime.bigint();
     return handler(call, (error, ...rest) => {
       const metadata = (call as { metadata?: Metadata }).metadata;
-      onCall(rpc, error ? statusCodeOf(error) : Status.OK, Number(process.hrtime.bigint() - started) / 1e9, { path, metadata });
+      const outage = error instanceof GrpcStatusError && error.error instanceof DependencyUnavailableError;
+      onCall(rpc, error ? statusCodeOf(error) : Status.OK, Number(process.hrtime.bigint() - started) / 1e9, { path, metadata, outage });
       (callback as (...args: unknown[]) => void)(error, ...rest);
     });
   };

@@ -8,8 +8,6 @@ import { Authenticated } from '../modules/auth/authenticated.decorator';
 import { requestToProtoJson, responseFromProtoJson } from './protojson';
 import { ZitadelServiceName, zitadelMethod } from './zitadel-descriptors';
 
-const grpcExceptionFilter = new GrpcExceptionFilter();
-
 /**
  * Declares a handler of one of ZITADEL's RPCs, for native gRPC and gRPC-web
  * alike: who may call it (the same @Authenticated as REST), the gRPC error
@@ -28,7 +26,8 @@ export function ZitadelRpc(service: ZitadelServiceName, method: string, requirem
     // package first, then the one in the method path, which is this one.
     GrpcMethod(service, method),
     Authenticated(requirement),
-    UseFilters(grpcExceptionFilter),
+    // The class, not an instance: Nest builds it with the OutageReporter it needs.
+    UseFilters(GrpcExceptionFilter),
     UseInterceptors(new ResponseMessage(descriptor.output)),
   );
 }

@@ -6,7 +6,8 @@ import { ReadinessService } from './readiness.service';
 /** /healthz, /readyz and the ReadinessService the gRPC health service reports from. */
 @Global()
 @Module({
-  imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
+  // terminus logs every failed check as an error; ReadinessService logs changes of readiness instead.
+  imports: [TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController],
   providers: [ReadinessService],
   exports: [ReadinessService],

@@ -1,4 +1,4 @@
-import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckResult, HealthCheckService, HealthIndicatorFunction, HealthIndicatorService } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../config/config.module';
@@ -12,11 +12,16 @@ const CHECK_TIMEOUT_MS = 3_000;
  * Whether this instance should get traffic: the database answers, its
  * migrations are applied, Redis answers when REDIS_URL is set, and no shutdown
  * has begun. `/readyz` and the gRPC health service both ask here; other modules
- * may add a check of their own (`addCheck`).
+ * may add a check of their own (`addCheck`). A change of readiness is
+ * logged once (a warning with the failed checks when it is lost, a line when
+ * it is back), not every poll.
  */
 @Injectable()
 export class ReadinessService {
+  private readonly logger = new Logger('Readiness');
   private shuttingDown = false;
+  /** What the last check said; a probe that polls every second logs only when this changes. */
+  private lastReady = true;
   private readonly extraChecks = new Map<string, (signal: AbortSignal) => Promise<void>>();
 
   constructor(
@@ -26,14 +31,16 @@ export class ReadinessService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Liveness: the process serves requests. */
+  /** Liveness: the process serves requests, during a shutdown's grace period too (only readiness turns then). */
   live(): Promise<HealthCheckResult> {
-    return this.run([]);
+    return this.health.check([]);
   }
 
   /** Readiness, in terminus' shape; never throws (status 'error' or 'shutting_down' instead). */
-  check(): Promise<HealthCheckResult> {
-    return this.run(this.indicators());
+  async check(): Promise<HealthCheckResult> {
+    const result = await this.run(this.indicators());
+    if (!this.shuttingDown) this.noteChange(result);
+    return result;
   }
 
   async isReady(): Promise<boolean> {
@@ -79,6 +86,14 @@ export class ReadinessService {
     return checks;
   }
 
+  private noteChange(result: HealthCheckResult): void {
+    const ready = result.status === 'ok';
+    if (ready === this.lastReady) return;
+    this.lastReady = ready;
+    if (ready) this.logger.log('ready again');
+    else this.logger.warn({ failed: failedChecks(result) }, 'not ready');
+  }
+
   private async run(indicators: HealthIndicatorFunction[]): Promise<HealthCheckResult> {
     if (this.shuttingDown) return { status: 'shutting_down', info: {}, error: {}, details: {} };
     try {
@@ -88,4 +103,11 @@ export class ReadinessService {
       throw error;
     }
   }
+}
+
+/** `{database: "connect ECONNREFUSED 127.0.0.1:3306", …}`: each failed check and its message. */
+function failedChecks(result: HealthCheckResult): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(result.error ?? {}).map(([name, detail]) => [name, typeof detail?.message === 'string' ? detail.message : String(detail?.status ?? 'down')]),
+  );
 }

@@ -1,5 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { GrpcCode, ZitadelError, internal, invalidArgument, notFound, unimplemented } from './zitadel-error';
+import { isDatabaseUnavailable, unavailabilityReason } from '../persistence/database-unavailable';
+import { DependencyUnavailableError, GrpcCode, ZitadelError, internal, invalidArgument, notFound, unimplemented } from './zitadel-error';
 
 /**
  * Turns anything thrown while serving a request into a ZitadelError, so every
@@ -14,8 +15,10 @@ export function normalizeError(error: unknown): ZitadelError | undefined {
   if (typeof code === 'string' && code.startsWith('FST_') && typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
     return fromStatus(statusCode);
   }
-  // The client went away while its body was being read.
-  if (code === 'ECONNRESET' || code === 'ECONNABORTED' || (error as { message?: unknown })?.message === 'aborted') {
+  // The database's connection reset or refused is not the client's doing: UNAVAILABLE, which clients retry.
+  if (isDatabaseUnavailable(error)) return new DependencyUnavailableError('database', unavailabilityReason(error));
+  // The client went away while its body was being read: Node's request stream fails with "aborted" (code ECONNRESET).
+  if ((error as { message?: unknown })?.message === 'aborted' && (code === 'ECONNRESET' || code === 'ECONNABORTED' || code === undefined)) {
     return new ZitadelError(GrpcCode.CANCELLED, 'GATEWAY-Aborted', 'request aborted');
   }
 

@@ -1,18 +1,24 @@
-import { ArgumentsHost, Catch, Logger, RpcExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, Injectable, Logger, Optional, RpcExceptionFilter } from '@nestjs/common';
 import { Observable, throwError } from 'rxjs';
 import { INTERNAL_ERROR, normalizeError } from './error-normalizer';
 import { REQUEST_ID_METADATA } from '../logging/request-log';
 import { GrpcStatusError } from './grpc-status';
+import { DependencyUnavailableError, OutageReporter } from './zitadel-error';
 
 /**
  * Renders every error of a gRPC (and gRPC-web) call as a gRPC status: ZITADEL's
  * code, grpc-message "<text> (<id>)" and the ErrorDetail in
  * grpc-status-details-bin. Unexpected errors are logged and answered as
- * Internal, without their text or stack.
+ * Internal, without their text or stack; a request refused because a
+ * dependency is down is UNAVAILABLE and told to the OutageReporter, which
+ * logs the outage once.
  */
 @Catch()
+@Injectable()
 export class GrpcExceptionFilter implements RpcExceptionFilter {
   private readonly logger = new Logger('GrpcExceptionFilter');
+
+  constructor(@Optional() private readonly outages?: OutageReporter) {}
 
   catch(exception: unknown, host?: ArgumentsHost): Observable<never> {
     // A handler's arguments: the message, the metadata, and (native gRPC only) grpc-js' call, which knows the method.
@@ -26,7 +32,8 @@ export class GrpcExceptionFilter implements RpcExceptionFilter {
   toStatus(exception: unknown, call: { rpc?: string; requestId?: string } = {}): GrpcStatusError {
     if (exception instanceof GrpcStatusError) return exception;
     let error = normalizeError(exception);
-    if (!error) {
+    if (error instanceof DependencyUnavailableError) this.outages?.refused(error);
+    else if (!error) {
       this.logger.error({ err: exception, ...definedOnly(call) }, 'unexpected error while serving a gRPC call');
       error = INTERNAL_ERROR;
     }

@@ -1,7 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus, Logger } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { HttpResponse, rawResponse, sendJson } from '../http/json-reply';
-import { GrpcCode, toErrorBody } from './zitadel-error';
+import { markOutageAnswer } from '../http/outage-answers';
+import { DependencyUnavailableError, GrpcCode, OutageReporter, toErrorBody } from './zitadel-error';
 import { INTERNAL_ERROR, normalizeError } from './error-normalizer';
 import { GrpcExceptionFilter } from './grpc-exception.filter';
 
@@ -23,7 +24,11 @@ interface RequestOfLog {
 @Catch()
 export class RestExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('RestExceptionFilter');
-  private readonly grpc = new GrpcExceptionFilter();
+  private readonly grpc: GrpcExceptionFilter;
+
+  constructor(private readonly outages?: OutageReporter) {
+    this.grpc = new GrpcExceptionFilter(outages);
+  }
 
   catch(exception: unknown, host: ArgumentsHost): unknown {
     if (host.getType() !== 'http') {
@@ -32,7 +37,7 @@ export class RestExceptionFilter implements ExceptionFilter {
       return this.grpc.catch(exception);
     }
     const http = host.switchToHttp();
-    answerError(http.getResponse<HttpResponse>(), exception, this.logger, http.getRequest<RequestOfLog>());
+    answerError(http.getResponse<HttpResponse>(), exception, this.logger, http.getRequest<RequestOfLog>(), this.outages);
     return undefined;
   }
 }
@@ -43,10 +48,13 @@ export class RestExceptionFilter implements ExceptionFilter {
  * logged and answered as Internal. Also used for the errors Fastify meets
  * before routing (a malformed URL).
  */
-export function answerError(response: HttpResponse, exception: unknown, logger: Pick<Logger, 'error'>, request?: RequestOfLog): void {
+export function answerError(response: HttpResponse, exception: unknown, logger: Pick<Logger, 'error'>, request?: RequestOfLog, outages?: OutageReporter): void {
   const raw = rawResponse(response);
   let error = normalizeError(exception);
-  if (!error) {
+  if (error instanceof DependencyUnavailableError) {
+    outages?.refused(error);
+    markOutageAnswer(raw);
+  } else if (!error) {
     // The request's id ties this line to the request's own line (request-log.ts).
     logger.error({ err: exception, req: request }, 'unexpected error while serving a request');
     error = INTERNAL_ERROR;

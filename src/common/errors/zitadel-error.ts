@@ -65,6 +65,27 @@ export class ZitadelError extends Error {
   }
 }
 
+/**
+ * A request refused because a service it needs does not answer (the
+ * database): UNAVAILABLE (503), the code clients retry. Its outage is logged
+ * once when it begins and once when it ends (OutageReporter), not per
+ * request. `reason` is for that log line only (a driver code such as
+ * ECONNREFUSED), never sent to the client.
+ */
+export class DependencyUnavailableError extends ZitadelError {
+  constructor(
+    readonly dependency: 'database',
+    readonly reason: string,
+  ) {
+    super(GrpcCode.UNAVAILABLE, `${dependency.toUpperCase()}-Unavailable`, `the ${dependency} is unavailable; try again later`);
+  }
+}
+
+/** Told of every request refused with a DependencyUnavailableError; logs the outage once (DatabaseAvailability). */
+export abstract class OutageReporter {
+  abstract refused(error: DependencyUnavailableError): void;
+}
+
 const make =
   (code: GrpcCode) =>
   (id: string, text: string): ZitadelError =>

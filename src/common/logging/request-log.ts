@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
+import { isOutageAnswer } from '../http/outage-answers';
 
 /** Probes and scrapes: polled every few seconds, they would drown the requests worth reading. */
 const UNLOGGED = /^\/(healthz|readyz|metrics)(\?|$)/;
@@ -18,6 +19,9 @@ export function requestIdOf(request: IncomingMessage): string {
   request.headers['x-request-id'] = id;
   return id;
 }
+
+/** The message of the line of a request refused because a dependency is down (an info line; see DatabaseAvailability). */
+export const OUTAGE_REQUEST_LINE = 'request refused: a dependency is unavailable';
 
 /** Where a native gRPC call carries its request id (ZitadelGrpcServer settles it as the call arrives). */
 export const REQUEST_ID_METADATA = 'x-request-id';
@@ -63,6 +67,8 @@ export function requestLogHook(logger: Logger) {
           responseTime: Math.round(performance.now() - started),
         };
         if (!response.writableFinished) logger.warn(line, 'request aborted');
+        // A dependency's outage is one warning of its own (DatabaseAvailability), not an error per refused request.
+        else if (isOutageAnswer(response)) logger.info(line, OUTAGE_REQUEST_LINE);
         else if (response.statusCode >= 500) logger.error(line, 'request failed');
         else logger.info(line, 'request completed');
       });

@@ -7,7 +7,7 @@ import { Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GrpcExceptionFilter } from '../../common/errors/grpc-exception.filter';
 import { GrpcStatusError } from '../../common/errors/grpc-status';
-import { GrpcCode } from '../../common/errors/zitadel-error';
+import { GrpcCode, OutageReporter } from '../../common/errors/zitadel-error';
 import { ZitadelApi } from '../zitadel-descriptors';
 import { CallObserver, ZitadelGrpcServer, unimplementedRpc } from '../zitadel-grpc.server';
 import { GrpcWebCors } from './grpc-web-cors';
@@ -32,7 +32,7 @@ type NextFunction = (error?: unknown) => void;
 export class GrpcWebGateway {
   private readonly logger = new Logger('GrpcWebGateway');
   private readonly handlers = new Map<string, UniversalHandler>();
-  private readonly errors = new GrpcExceptionFilter();
+  private readonly errors: GrpcExceptionFilter;
   private readonly errorDetail: DescMessage;
 
   constructor(
@@ -41,7 +41,9 @@ export class GrpcWebGateway {
     private readonly cors: GrpcWebCors,
     /** Told about every call (metrics); unknown methods are reported as "unmatched". */
     private readonly onCall: CallObserver = () => undefined,
+    outages?: OutageReporter,
   ) {
+    this.errors = new GrpcExceptionFilter(outages);
     const errorDetail = api.registry.getMessage('zitadel.v1.ErrorDetail');
     if (!errorDetail) throw new Error('@zitadel/proto lacks zitadel.v1.ErrorDetail');
     this.errorDetail = errorDetail;
