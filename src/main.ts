@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const app = await startApp(config);
-  installGracefulShutdown(app);
+  installGracefulShutdown(app, config.shutdownGraceSeconds);
 }
 
 main().catch((error: unknown) => {

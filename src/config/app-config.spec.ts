@@ -82,6 +82,14 @@ describe('loadConfig', () => {
     expect(errorOf({ ...base, CORS_ORIGINS: 'app.example.com' })).toMatch(/^CORS_ORIGINS: /);
   });
 
+  it('reads SHUTDOWN_GRACE_SECONDS, 5 by default, 0 to 120', () => {
+    expect(loadConfig(base).shutdownGraceSeconds).toBe(5);
+    expect(loadConfig({ ...base, SHUTDOWN_GRACE_SECONDS: '0' }).shutdownGraceSeconds).toBe(0);
+    expect(loadConfig({ ...base, SHUTDOWN_GRACE_SECONDS: '30' }).shutdownGraceSeconds).toBe(30);
+    expect(errorOf({ ...base, SHUTDOWN_GRACE_SECONDS: '121' })).toMatch(/^SHUTDOWN_GRACE_SECONDS: must be a whole number from 0 to 120/);
+    expect(errorOf({ ...base, SHUTDOWN_GRACE_SECONDS: '2.5' })).toMatch(/^SHUTDOWN_GRACE_SECONDS:/);
+  });
+
   it('reads the notification settings with their defaults', () => {
     expect(loadConfig(base).notifications).toEqual({
       workers: true,

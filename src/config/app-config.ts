@@ -125,6 +125,12 @@ export interface AppConfig {
   /** Browser origins allowed to call gRPC-web across origins (CORS); `*` allows any. Empty: none. */
   corsOrigins: string[];
   notifications: NotificationConfig;
+  /**
+   * SHUTDOWN_GRACE_SECONDS: after SIGTERM the instance reports not ready and
+   * keeps serving this long, so that load balancers and Kubernetes endpoints
+   * stop sending it requests before its listeners close.
+   */
+  shutdownGraceSeconds: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -239,6 +245,7 @@ export function loadConfig(env: Env): AppConfig {
     smtp,
     corsOrigins,
     notifications: loadNotificationConfig(read),
+    shutdownGraceSeconds: parseInteger('SHUTDOWN_GRACE_SECONDS', read('SHUTDOWN_GRACE_SECONDS'), 5, 0, 120),
     logLevel: logLevel as AppConfig['logLevel'],
   };
 }

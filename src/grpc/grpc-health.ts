@@ -41,6 +41,14 @@ export class GrpcHealth implements OnModuleDestroy {
     clearInterval(this.timer);
   }
 
+  /**
+   * Tells Check callers and Watch streams NOT_SERVING now, as the shutdown
+   * begins (ReadinessService.markShuttingDown makes every later refresh agree).
+   */
+  async refreshNow(): Promise<void> {
+    await this.refresh();
+  }
+
   private async refresh(): Promise<void> {
     const status: ServingStatus = (await this.readiness.isReady().catch(() => false)) ? 'SERVING' : 'NOT_SERVING';
     // Watchers hear about changes only.
