@@ -80,6 +80,10 @@ describe('the database or Redis goes away under requests (built server, producti
     userId = user.body.details.id;
     providerId = (await api('POST', '/admin/v1/sms/twilio', { sid: 'AC1', token: 'outage-token', senderNumber: '+41791234567' })).body.id;
   });
+  // A test that failed half-way leaves no outage behind for the next one.
+  afterEach(async () => {
+    if (!database.running) await database.start();
+  });
   afterAll(async () => {
     await server?.kill();
     await issuer?.stop();
@@ -206,9 +210,11 @@ describe('the database or Redis goes away under requests (built server, producti
       close(): void;
     };
     const healthStatus = () => new Promise<string | undefined>((resolve) => health.check({ service: '' }, (error, response) => resolve(error ? undefined : response?.status)));
+    let redisDown = false;
     try {
       const from = server.lines.length;
       await redis.stop();
+      redisDown = true;
       const patched = await api('PATCH', `/resources/v3alpha/users/${userId}`, { contact: { phone: { number: '+41791110001', sendCode: {} } } });
       expect(patched.status).toBe(200);
       expect((await api('GET', `/resources/v3alpha/users/${userId}`)).status).toBe(200);
@@ -216,6 +222,7 @@ describe('the database or Redis goes away under requests (built server, producti
       expect(await healthStatus()).toBe('NOT_SERVING');
 
       await redis.start();
+      redisDown = false;
       await eventually(async () => (await fetch(`${server.url}/readyz`)).status === 200, 30_000);
       expect(await healthStatus()).toBe('SERVING');
       const lines = linesSince(from);
@@ -224,6 +231,7 @@ describe('the database or Redis goes away under requests (built server, producti
       expect(lines.filter((line) => line.level >= 50)).toEqual([]);
     } finally {
       health.close();
+      if (redisDown) await redis.start();
     }
   });
 });

@@ -18,6 +18,11 @@ export class MariadbProcess {
   private dir?: string;
   port = 0;
 
+  /** Whether the server was started and has not been killed or stopped since. */
+  get running(): boolean {
+    return this.child !== undefined;
+  }
+
   /** A DATABASE_URL for `database` on this server. */
   urlFor(database: string): string {
     return `mysql://root@127.0.0.1:${this.port}/${database}`;
