@@ -3,17 +3,11 @@ import { QueryFailedError } from 'typeorm';
 /**
  * MySQL/MariaDB errors that say the server cannot be reached or dropped the
  * connection, not that a statement was wrong. mysql2 marks every error that
- * ends a connection `fatal` (refused or reset sockets, a lost connection,
+ * ends a connection `fatal` (refused or reset sockets, PROTOCOL_CONNECTION_LOST,
  * a handshake that failed); the codes below are what the server itself
- * sends while it shuts down, kills connections or is full.
+ * answers a statement with while it shuts down, kills connections or is full.
  */
-const SERVER_GOING_AWAY = new Set([
-  'ER_SERVER_SHUTDOWN',
-  'ER_CONNECTION_KILLED',
-  'ER_CON_COUNT_ERROR',
-  'ER_NORMAL_SHUTDOWN',
-  'PROTOCOL_CONNECTION_LOST',
-]);
+const SERVER_GOING_AWAY = new Set(['ER_SERVER_SHUTDOWN', 'ER_CONNECTION_KILLED', 'ER_CON_COUNT_ERROR']);
 
 interface DriverErrorShape {
   code?: unknown;
@@ -24,7 +18,8 @@ interface DriverErrorShape {
 /**
  * The driver's error behind `error`: TypeORM wraps a failed statement in a
  * QueryFailedError (keeping the driver's as `driverError`), while a pool
- * that could not open a connection rejects with mysql2's error as it is.
+ * that could not open a connection rejects with mysql2's error as it is,
+ * recognisable by mysql2's boolean `fatal`.
  */
 function driverErrorOf(error: unknown): DriverErrorShape | undefined {
   if (error instanceof QueryFailedError) return error.driverError as DriverErrorShape;
