@@ -141,6 +141,8 @@ describe('the database or Redis goes away under requests (built server, producti
     expect((await api('PUT', `/admin/v1/sms/twilio/${providerId}/token`, { token: 'after-the-outage' })).status).toBe(200);
     await eventually(() => linesSince(from).some((line) => line.msg === 'database reachable again'), 30_000);
     await eventually(async () => (await fetch(`${server.url}/readyz`)).status === 200, 30_000);
+    // The log reaches the test through a pipe, after the answers: wait for the last line the outage brings.
+    await eventually(() => linesSince(from).some((line) => line.msg === 'ready again'));
 
     const lines = linesSince(from);
     expect(withMessage(lines, OUTAGE_WARNING)).toEqual([expect.objectContaining({ level: 40, reason: expect.any(String) })]);
@@ -225,6 +227,7 @@ describe('the database or Redis goes away under requests (built server, producti
       redisDown = false;
       await eventually(async () => (await fetch(`${server.url}/readyz`)).status === 200, 30_000);
       expect(await healthStatus()).toBe('SERVING');
+      await eventually(() => linesSince(from).some((line) => line.msg === 'ready again'));
       const lines = linesSince(from);
       expect(withMessage(lines, 'not ready')).toEqual([expect.objectContaining({ level: 40, failed: expect.objectContaining({ redis: expect.stringContaining('redis') }) })]);
       expect(withMessage(lines, 'ready again')).toHaveLength(1);
