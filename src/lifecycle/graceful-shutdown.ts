@@ -33,11 +33,11 @@ export function installGracefulShutdown(app: INestApplication, graceSeconds: num
       logger.log(`${signal}: not ready; serving ${graceSeconds} s more (SHUTDOWN_GRACE_SECONDS) before the listeners close`);
       await sleep(graceSeconds * 1000);
     }
-    logger.log(`${signal}: no longer accepting connections; finishing ${app.get(HttpDrain).requestsInFlight} request(s) in flight`);
-    const [httpDrained, grpcDrained] = await Promise.all([
-      app.get(HttpDrain).drain(app.getHttpServer(), DRAIN_TIMEOUT_MS),
-      grpcServerOf(app)?.drain(DRAIN_TIMEOUT_MS) ?? true,
-    ]);
+    const inFlight = app.get(HttpDrain).requestsInFlight;
+    // Both listeners close before this returns; the line below is then true when it is read.
+    const drains = Promise.all([app.get(HttpDrain).drain(app.getHttpServer(), DRAIN_TIMEOUT_MS), grpcServerOf(app)?.drain(DRAIN_TIMEOUT_MS) ?? true]);
+    logger.log(`${signal}: no longer accepting connections; finishing ${inFlight} request(s) in flight`);
+    const [httpDrained, grpcDrained] = await drains;
     const drained = httpDrained && grpcDrained;
     if (!drained) logger.warn(`requests still in flight after ${DRAIN_TIMEOUT_MS} ms were cut`);
     await app.close();
