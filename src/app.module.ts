@@ -1,5 +1,4 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
 import type { ServerResponse } from 'node:http';
 import type { DestinationStream } from 'pino';
 import { AppConfig } from './config/app-config';
@@ -8,7 +7,7 @@ import { Clock } from './common/time/clock';
 import { CryptoModule } from './common/crypto/crypto.module';
 import { HostResolver } from './common/net/host-resolver';
 import { NetworkModule } from './common/net/network.module';
-import { loggerOptions } from './common/logging/logger-options';
+import { LoggingModule } from './common/logging/logging.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { HttpDrain } from './lifecycle/http-drain';
@@ -35,7 +34,7 @@ export class AppModule implements NestModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config, options.clock),
-        LoggerModule.forRoot(loggerOptions(config, options.logStream)),
+        LoggingModule.forRoot(config, options.logStream),
         NetworkModule.forRoot(options.hostResolver),
         MetricsModule,
         CryptoModule,

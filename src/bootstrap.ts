@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { INestApplication, INestApplicationContext, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger, PinoLogger } from 'nestjs-pino';
 import { AddressInfo } from 'node:net';
 import { AppModule, AppOptions } from './app.module';
 import { AppConfig } from './config/app-config';
@@ -11,6 +10,8 @@ import { OutageReporter } from './common/errors/zitadel-error';
 import { KEEP_ALIVE_TIMEOUT_MS, createHttpAdapter } from './common/http/http-adapter';
 import { installJsonBodyParser } from './common/http/json-body-parser';
 import { requestLogHook } from './common/logging/request-log';
+import { PinoNestLogger } from './common/logging/app-logger';
+import { ROOT_LOGGER, RootLogger } from './common/logging/logging.module';
 import { RestMetrics } from './metrics/rest-metrics.hook';
 import { RestRpcNames } from './metrics/rest-rpc-names';
 import { attachGrpc } from './grpc/attach-grpc';
@@ -24,16 +25,16 @@ import { setupSwagger } from './swagger';
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<INestApplication> {
   const adapter = createHttpAdapter();
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, { bodyParser: false, bufferLogs: true });
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(PinoNestLogger));
   app.useGlobalFilters(new RestExceptionFilter(app.get(OutageReporter)));
-  // The Logger above made nestjs-pino's root logger (its options: logger-options.ts).
-  adapter.setOnRequestHook(requestLogHook(PinoLogger.root));
+  const logger = app.get<RootLogger>(ROOT_LOGGER);
+  adapter.setOnRequestHook(requestLogHook(logger));
   const fastify = app.getHttpAdapter().getInstance();
   installJsonBodyParser(fastify);
   app.get(RestMetrics).install(fastify);
   // Node's headersTimeout must outlast the keep-alive timeout, or a slow request on a reused connection is cut.
   app.getHttpServer().headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
-  attachGrpc(app, config, PinoLogger.root);
+  attachGrpc(app, config, logger);
   const document = setupSwagger(app, config);
   app.get(RestRpcNames).learn(document);
   return app;
@@ -45,7 +46,7 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
  */
 export async function startWorker(config: AppConfig, options: AppOptions = {}): Promise<INestApplicationContext> {
   const context = await NestFactory.createApplicationContext(AppModule.forRoot(config, options), { bufferLogs: true });
-  context.useLogger(context.get(Logger));
+  context.useLogger(context.get(PinoNestLogger));
   await context.init();
   return context;
 }

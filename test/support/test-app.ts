@@ -15,7 +15,6 @@ import { Clock } from '../../src/common/time/clock';
 import { DevIssuer } from '../../src/modules/auth/dev-issuer/dev-issuer';
 import { HostResolver } from '../../src/common/net/host-resolver';
 import { DevIssuerTokens } from './dev-issuer-tokens';
-import { resetNestjsPinoRoot } from './reset-logger';
 import { runId, testDatabaseUrl, testDatabaseServer } from './environment';
 import { TestIssuer, TokensForTests } from './test-issuer';
 
@@ -129,7 +128,6 @@ export class TestApp {
       this.dataDir = mkdtempSync(join(tmpdir(), 'idt-embedded-'));
       this.config = loadConfig({ DATA_DIR: this.dataDir, ...common, ...env });
     }
-    resetNestjsPinoRoot();
     this.app = await createApp(this.config, { clock: this.clock, logStream: options.logStream, hostResolver: options.hostResolver });
     await this.app.startAllMicroservices();
     await this.app.listen(0, '127.0.0.1');

@@ -1,5 +1,5 @@
-import type { Params } from 'nestjs-pino';
-import type { DestinationStream } from 'pino';
+import type { ServerResponse } from 'node:http';
+import type { LoggerOptions } from 'pino';
 import { AppConfig } from '../../config/app-config';
 
 /**
@@ -8,14 +8,9 @@ import { AppConfig } from '../../config/app-config';
  * and status, never bodies or query strings (they hold tokens and codes);
  * headers are not logged; what an unexpected error drags along (SQL
  * parameters, driver details) is cut.
- *
- * nestjs-pino supplies Nest's logger. Its per-request middleware (pino-http's
- * child logger per request, and an AsyncLocalStorage context around each) is
- * mounted on no route (`forRoutes: []`): request-log.ts writes the request
- * lines instead, at a fraction of the CPU.
  */
-export function loggerOptions(config: AppConfig, destination?: DestinationStream): Params {
-  const options = {
+export function loggerOptions(config: Pick<AppConfig, 'logLevel'>): LoggerOptions {
+  return {
     level: config.logLevel,
     redact: {
       paths: [
@@ -37,8 +32,8 @@ export function loggerOptions(config: AppConfig, destination?: DestinationStream
     },
     serializers: {
       req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      // No status before the headers went out: a request whose client went away has none.
+      res: (res: ServerResponse) => ({ statusCode: res.headersSent ? res.statusCode : null }),
     },
   };
-  return { pinoHttp: destination ? [options, destination] : options, forRoutes: [] };
 }

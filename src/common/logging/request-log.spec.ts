@@ -1,12 +1,11 @@
 import Fastify, { FastifyInstance } from 'fastify';
 import { IncomingMessage, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Options, pinoHttp } from 'pino-http';
 import { eventually, sleep } from '../../../test/support/eventually';
 import { LogCapture } from '../../../test/support/log-capture';
 import type { AppConfig } from '../../config/app-config';
 import { answerError } from '../errors/rest-exception.filter';
-import { loggerOptions } from './logger-options';
+import { createRootLogger } from './app-logger';
 import { requestIdOf, requestLogHook } from './request-log';
 
 describe('requestLogHook', () => {
@@ -16,9 +15,8 @@ describe('requestLogHook', () => {
   let release: () => void = () => undefined;
 
   beforeAll(async () => {
-    // The root logger as nestjs-pino makes it: pino-http's, with the app's options.
-    const options = loggerOptions({ logLevel: 'info' } as AppConfig).pinoHttp as Options;
-    const logger = pinoHttp(options, out).logger;
+    // The root logger as the application makes it, with the app's options.
+    const logger = createRootLogger({ logLevel: 'info' } as AppConfig, out);
     fastify = Fastify({ genReqId: requestIdOf });
     fastify.addHook('onRequest', requestLogHook(logger));
     fastify.get('/ok', async () => ({ ok: true }));

@@ -37,11 +37,11 @@ export function requestIdFrom(given: unknown): string {
  * answer is done or the client went away: request id, method, path (never the
  * query string, which may carry a token), status and time taken. What the
  * line may carry is decided by the logger's serializers and redaction
- * (logger-options.ts); `logger` is nestjs-pino's root logger, made by
- * pino-http, which wraps those serializers in its standard ones.
+ * (logger-options.ts); `logger` is the application's root logger
+ * (logging.module.ts).
  *
- * Why not pino-http through nestjs-pino's middleware, which wrote these lines
- * before: it builds a child logger per request (its bindings serialized and
+ * Why not pino-http's middleware (through nestjs-pino), which wrote these lines
+ * once: it builds a child logger per request (its bindings serialized and
  * redacted each time) and nestjs-pino runs each request inside an
  * AsyncLocalStorage context, which on Node 20 adds a hook to every promise.
  * In the benchmark a PATCH took 0.41 ms of CPU with them, 0.35–0.37 ms
@@ -62,7 +62,7 @@ export function requestLogHook(logger: Logger) {
       response.once('close', () => {
         const line = {
           req: { id: request.id, method: request.method, url: request.url },
-          // The response itself: the root logger is pino-http's, whose serializers read a status only once headers were sent.
+          // The response itself: its serializer reads a status only once headers were sent.
           res: response,
           responseTime: Math.round(performance.now() - started),
         };
