@@ -17,7 +17,7 @@ export default async function globalSetup(): Promise<void> {
   await connection.end();
 
   // Some suites run the built server and `npm run token` as a newcomer would
-  // (dist/): build first so that they never test a stale build.
+  // (dist/): build first, as `npm run build` does (nest-cli.json), so that they never test a stale build.
   const root = join(__dirname, '..', '..');
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [require.resolve('@nestjs/cli/bin/nest.js'), 'build'], { cwd: root, stdio: 'inherit' });
 }
