@@ -65,10 +65,12 @@ describe('SMS providers over native gRPC (ZITADEL\'s @zitadel/node client)', () 
       const id = await addTwilio('plain-secret-AAA');
       const [before] = await t.query('SELECT twilio_token_ciphertext FROM sms_providers WHERE id = ?', [id]);
 
+      const { config } = await admin.getSMSProvider({ id });
       const rotated = await admin.updateSMSProviderTwilioToken({ id, token: 'plain-secret-BBB' });
       expect(rotated.details!.sequence.toString()).toBe('2');
       expect(rotated.details!.changeDate).toBeInstanceOf(Date);
-      expect(rotated.details!.creationDate).toBeUndefined();
+      // details.creation_date: the provider's creation, as in ZITADEL's documented answer.
+      expect(rotated.details!.creationDate).toEqual(config!.details!.creationDate);
       expect(rotated.details!.resourceOwner).toMatch(/^\d+$/);
 
       const [after] = await t.query('SELECT twilio_token_ciphertext FROM sms_providers WHERE id = ?', [id]);
@@ -88,6 +90,8 @@ describe('SMS providers over native gRPC (ZITADEL\'s @zitadel/node client)', () 
       const again = await admin.updateSMSProviderTwilio({ id, sid: 'AC456', description: 'renamed' });
       expect(again.details!.sequence.toString()).toBe('2');
       expect(again.details!.changeDate).toEqual(changed.details!.changeDate);
+      expect(changed.details!.creationDate).toBeInstanceOf(Date);
+      expect(again.details!.creationDate).toEqual(changed.details!.creationDate);
       const { config } = await admin.getSMSProvider({ id });
       expect(config!.twilio).toEqual({ sid: 'AC456', senderNumber: '', verifyServiceSid: '' });
       expect(config!.description).toBe('renamed');
@@ -122,6 +126,7 @@ describe('SMS providers over native gRPC (ZITADEL\'s @zitadel/node client)', () 
       await admin.activateSMSProvider({ id: first });
       const activated = await admin.activateSMSProvider({ id: second });
       expect(activated.details!.changeDate).toBeInstanceOf(Date);
+      expect(activated.details!.creationDate).toEqual((await admin.getSMSProvider({ id: second })).config!.details!.creationDate);
       expect((await admin.getSMSProvider({ id: first })).config!.state).toBe(SMSProviderConfigState.SMS_PROVIDER_CONFIG_INACTIVE);
       expect((await admin.getSMSProvider({ id: second })).config!.state).toBe(SMSProviderConfigState.SMS_PROVIDER_CONFIG_ACTIVE);
 

@@ -60,6 +60,9 @@ describe('Users and user schemas over native gRPC (ZITADEL\'s @zitadel/node clie
 
       const patched = await schemas.patchUserSchema({ id, userSchema: { type: 'staff-2', schema: { ...PERSON_SCHEMA, required: [] } } });
       expect(patched.details!.id).toBe(id);
+      // details.created on a change: the schema's creation, as in ZITADEL's documented answer.
+      expect(patched.details!.created).toEqual(read.userSchema!.details!.created);
+      expect(patched.details!.created).toBeInstanceOf(Date);
       const afterPatch = await schemas.getUserSchema({ id });
       expect(afterPatch.userSchema).toMatchObject({ config: { type: 'staff-2', schema: { ...PERSON_SCHEMA, required: [] } }, revision: 2 });
 
@@ -145,6 +148,8 @@ describe('Users and user schemas over native gRPC (ZITADEL\'s @zitadel/node clie
         },
       });
       expect(patched.details).toMatchObject({ id, owner: { type: OwnerType.OWNER_TYPE_ORG, id: 'org-1' } });
+      expect(patched.details!.created).toBeInstanceOf(Date);
+      expect(patched.details!.created).toEqual((await users.getUser({ id })).user!.details!.created);
       expect(patched.phoneCode).toMatch(CODE);
       expect(patched.emailCode).toBeUndefined();
       expect(await outbox(id)).toEqual([{ channel: 'email', recipient: 'gigi@example.com', url_template: 'https://app.example.com/verify?u={{.UserID}}&c={{.Code}}' }]);

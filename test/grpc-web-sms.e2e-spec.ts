@@ -72,6 +72,9 @@ describe('SMS providers over gRPC-web (connect-web with @zitadel/proto)', () => 
     const rotated = await admin.updateSMSProviderTwilioToken({ id: twilio.id, token: 'web-secret-2' }, owner);
     expect(rotated.details!.sequence).toBe(3n);
     expect(rotated.details!.changeDate).toBeDefined();
+    // details.creationDate on a change: the provider's creation, as in ZITADEL's documented answer.
+    expect(rotated.details!.creationDate).toEqual(read.config!.details!.creationDate);
+    expect(rotated.details!.creationDate).toBeDefined();
 
     const http = await admin.addSMSProviderHTTP({ endpoint: 'https://relay.example.com/sms' }, owner);
     expect(http.id).toMatch(/^\d+$/);

@@ -98,6 +98,9 @@ describe('Users and user schemas over gRPC-web (connect-web with @zitadel/proto)
     );
     expect(patched.phoneCode).toMatch(CODE);
     expect(patched.emailCode).toBeUndefined();
+    // details.created on a change: the user's creation, as in ZITADEL's documented answer.
+    expect(patched.details!.created).toBeDefined();
+    expect(patched.details!.created).toEqual((await users.getUser({ id }, owner)).user!.details!.created);
     expect(await t.query('SELECT channel, recipient FROM notification_outbox WHERE user_id = ?', [id])).toEqual([{ channel: 'email', recipient: 'gigi@example.com' }]);
     const { user } = await users.getUser({ id }, owner);
     expect(user!.data).toEqual({ name: 'Gigi G.', extra: { list: [1, 'two', null, false] } });

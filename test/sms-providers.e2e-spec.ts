@@ -26,13 +26,31 @@ describe('SMS providers (admin API v1 over REST)', () => {
   };
 
   describe('UpdateSMSProviderTwilioToken (the seed)', () => {
-    it('rotates the token and answers the seed shape with the sequence grown by one', async () => {
+    it("rotates the token and answers ZITADEL's documented shape: the sequence grown by one, the provider's creation date and the change's", async () => {
       const id = await addTwilio();
+      const { creationDate } = (await t.request('GET', `/admin/v1/sms/${id}`, { token: owner })).body.config.details;
       const response = await t.request('PUT', `/admin/v1/sms/twilio/${id}/token`, { token: owner, body: { token: 'new-twilio-auth-token' } });
       expect(response.status).toBe(200);
       expect(response.body).toEqual({
-        details: { sequence: '2', changeDate: expect.stringMatching(RFC3339), resourceOwner: expect.stringMatching(/^\d+$/) },
+        details: { sequence: '2', creationDate, changeDate: expect.stringMatching(RFC3339), resourceOwner: expect.stringMatching(/^\d+$/) },
       });
+      expect(response.body.details.changeDate).toBe((await t.request('GET', `/admin/v1/sms/${id}`, { token: owner })).body.config.details.changeDate);
+    });
+
+    it('gives the creation date on every other change too (update, activate, deactivate, remove, HTTP provider)', async () => {
+      const id = await addTwilio();
+      const { creationDate } = (await t.request('GET', `/admin/v1/sms/${id}`, { token: owner })).body.config.details;
+      const changes = [
+        await t.request('PUT', `/admin/v1/sms/twilio/${id}`, { token: owner, body: { sid: 'AC777', description: 'changed' } }),
+        await t.request('POST', `/admin/v1/sms/${id}/_activate`, { token: owner }),
+        await t.request('POST', `/admin/v1/sms/${id}/_deactivate`, { token: owner }),
+        await t.request('DELETE', `/admin/v1/sms/${id}`, { token: owner }),
+      ];
+      expect(changes.map((change) => [change.status, change.body.details.creationDate])).toEqual(changes.map(() => [200, creationDate]));
+      const http = await t.request('POST', '/admin/v1/sms/http', { token: owner, body: { endpoint: 'https://relay.example.com/sms' } });
+      const httpCreated = (await t.request('GET', `/admin/v1/sms/${http.body.id}`, { token: owner })).body.config.details.creationDate;
+      const updated = await t.request('PUT', `/admin/v1/sms/http/${http.body.id}`, { token: owner, body: { endpoint: 'https://relay.example.com/other' } });
+      expect(updated.body.details).toEqual({ sequence: '2', creationDate: httpCreated, changeDate: expect.stringMatching(RFC3339), resourceOwner: expect.any(String) });
     });
 
     it('stores only ciphertext, changes it on rotation, and never returns the token', async () => {
@@ -145,7 +163,7 @@ describe('SMS providers (admin API v1 over REST)', () => {
       const [before] = await t.query('SELECT twilio_token_ciphertext FROM sms_providers WHERE id = ?', [id]);
       const update = { sid: 'AC456', senderNumber: '', description: 'renamed', verifyServiceSid: 'VA9' };
       const first = await t.request('PUT', `/admin/v1/sms/twilio/${id}`, { token: owner, body: update });
-      expect(first.body.details).toEqual({ sequence: '2', changeDate: expect.stringMatching(RFC3339), resourceOwner: expect.any(String) });
+      expect(first.body.details).toEqual({ sequence: '2', creationDate: expect.stringMatching(RFC3339), changeDate: expect.stringMatching(RFC3339), resourceOwner: expect.any(String) });
       const again = await t.request('PUT', `/admin/v1/sms/twilio/${id}`, { token: owner, body: update });
       expect(again.status).toBe(200);
       expect(again.body.details).toEqual(first.body.details);
@@ -202,7 +220,7 @@ describe('SMS providers (admin API v1 over REST)', () => {
       const b = await addTwilio();
       const activated = await t.request('POST', `/admin/v1/sms/${a}/_activate`, { token: owner });
       expect(activated.status).toBe(200);
-      expect(activated.body.details).toEqual({ sequence: '2', changeDate: expect.stringMatching(RFC3339), resourceOwner: expect.any(String) });
+      expect(activated.body.details).toEqual({ sequence: '2', creationDate: expect.stringMatching(RFC3339), changeDate: expect.stringMatching(RFC3339), resourceOwner: expect.any(String) });
       expect(await state(a)).toBe('SMS_PROVIDER_CONFIG_ACTIVE');
 
       await t.request('POST', `/admin/v1/sms/${b}/_activate`, { token: owner, body: {} });

@@ -40,7 +40,7 @@ describe('User contacts and verification codes (v3alpha over REST)', () => {
       const response = await setEmail(id, { address: 'gigi@example.com', returnCode: {} });
       expect(response.status).toBe(200);
       expect(response.body).toEqual({
-        details: { id, changed: expect.stringMatching(RFC3339), owner: { type: 'OWNER_TYPE_ORG', id: 'org-1' } },
+        details: { id, created: expect.stringMatching(RFC3339), changed: expect.stringMatching(RFC3339), owner: { type: 'OWNER_TYPE_ORG', id: 'org-1' } },
         verificationCode: expect.stringMatching(/^[A-Z0-9]{6}$/),
       });
       const code = response.body.verificationCode;
@@ -179,7 +179,7 @@ describe('User contacts and verification codes (v3alpha over REST)', () => {
       const code = (await resend(id, 'email', { returnCode: {} })).body.verificationCode;
       const response = await verify(id, 'email', code);
       expect(response.status).toBe(200);
-      expect(response.body).toEqual({ details: { id, changed: expect.stringMatching(RFC3339), owner: { type: 'OWNER_TYPE_ORG', id: 'org-1' } } });
+      expect(response.body).toEqual({ details: { id, created: expect.stringMatching(RFC3339), changed: expect.stringMatching(RFC3339), owner: { type: 'OWNER_TYPE_ORG', id: 'org-1' } } });
       expect(await contactOf(id)).toEqual({ email: { address: 'life@example.com', isVerified: true } });
       expect(await codeRow(id, 'email')).toBeUndefined();
       // Nothing pending any more: 200 and no change, as in ZITADEL; the code does not work a second time.

@@ -179,9 +179,11 @@ describe('User schemas (v3alpha over REST)', () => {
   describe('PatchUserSchema', () => {
     it('changes the type without touching the revision', async () => {
       const id = await create();
+      const { created } = (await t.request('GET', `${PATH}/${id}`, { token: owner })).body.userSchema.details;
       const response = await t.request('PATCH', `${PATH}/${id}`, { token: owner, body: { type: 'staff' } });
       expect(response.status).toBe(200);
-      expect(response.body).toEqual({ details: { id, changed: expect.stringMatching(RFC3339), owner: { type: 'OWNER_TYPE_INSTANCE', id: instanceId } } });
+      // details.created too, the schema's creation, as in ZITADEL's documented answer.
+      expect(response.body).toEqual({ details: { id, created, changed: expect.stringMatching(RFC3339), owner: { type: 'OWNER_TYPE_INSTANCE', id: instanceId } } });
       expect(await row(id)).toMatchObject({ type: 'staff', revision: 1, sequence: 2 });
     });
 

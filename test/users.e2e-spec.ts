@@ -114,12 +114,15 @@ describe('Users (v3alpha over REST)', () => {
 
     it("answers the seed's 200 shape with the email code, stores the contact and queues the SMS", async () => {
       const id = await newUser({ data: { name: 'Old' } });
+      const { created } = (await t.request('GET', `${USERS}/${id}`, { token: owner })).body.user.details;
       const response = await t.request('PATCH', `${USERS}/${id}`, { token: owner, body: SEED });
       expect(response.status).toBe(200);
+      // details.created too, the user's creation, as in ZITADEL's documented answer.
       expect(response.body).toEqual({
-        details: { id, changed: expect.stringMatching(RFC3339), owner: { type: 'OWNER_TYPE_ORG', id: 'org-1' } },
+        details: { id, created: expect.stringMatching(RFC3339), changed: expect.stringMatching(RFC3339), owner: { type: 'OWNER_TYPE_ORG', id: 'org-1' } },
         emailCode: expect.stringMatching(/^[A-Z0-9]{6}$/),
       });
+      expect(response.body.details.created).toBe(created);
       expect(await userRow(t, id)).toMatchObject({
         data: { name: 'Gigi' },
         email_address: 'gigi@example.com',
@@ -337,7 +340,7 @@ describe('Users (v3alpha over REST)', () => {
       const id = await newUser();
       const deactivated = await post(id, '_deactivate');
       expect(deactivated.status).toBe(200);
-      expect(deactivated.body).toEqual({ details: { id, changed: expect.stringMatching(RFC3339), owner: { type: 'OWNER_TYPE_ORG', id: 'org-1' } } });
+      expect(deactivated.body).toEqual({ details: { id, created: expect.stringMatching(RFC3339), changed: expect.stringMatching(RFC3339), owner: { type: 'OWNER_TYPE_ORG', id: 'org-1' } } });
       expect(await stateOf(id)).toBe('USER_STATE_INACTIVE');
       expect((await post(id, '_activate')).status).toBe(200);
       expect(await stateOf(id)).toBe('USER_STATE_ACTIVE');
@@ -374,9 +377,10 @@ describe('Users (v3alpha over REST)', () => {
   describe('DeleteUser', () => {
     it('deletes: 200, then 404 everywhere; data and contact are wiped, codes dropped', async () => {
       const id = await newUser({ data: { name: 'Gigi', age: 3 }, contact: { email: { address: 'gone@example.com', returnCode: {} } } });
+      const { created } = (await t.request('GET', `${USERS}/${id}`, { token: owner })).body.user.details;
       const response = await t.request('DELETE', `${USERS}/${id}`, { token: owner });
       expect(response.status).toBe(200);
-      expect(response.body).toEqual({ details: { id, changed: expect.stringMatching(RFC3339), owner: { type: 'OWNER_TYPE_ORG', id: 'org-1' } } });
+      expect(response.body).toEqual({ details: { id, created, changed: expect.stringMatching(RFC3339), owner: { type: 'OWNER_TYPE_ORG', id: 'org-1' } } });
       expect(await userRow(t, id)).toMatchObject({ state: 3, data: {}, email_address: null, phone_number: null });
       expect(await t.query('SELECT * FROM verification_codes WHERE user_id = ?', [id])).toEqual([]);
 

@@ -21,7 +21,7 @@ export class Owner {
 /** zitadel.resources.object.v3alpha.Details */
 export class Details {
   @ApiProperty({ example: '69629026806489455' }) id: string;
-  @ApiPropertyOptional({ example: '2025-03-02T10:11:12.345Z', description: 'first change of the resource; set by reads and creations' })
+  @ApiPropertyOptional({ example: '2025-03-02T10:11:12.345Z', description: 'first change of the resource' })
   created?: string;
   @ApiProperty({ example: '2025-03-02T10:11:12.345Z', description: 'last change of the resource' }) changed: string;
   @ApiProperty({ type: Owner }) owner: Owner;

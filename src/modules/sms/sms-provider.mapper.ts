@@ -8,12 +8,12 @@ export function addedDetails(provider: SmsProviderEntity): ObjectDetails {
 }
 
 /**
- * Details after any other change: changeDate only. ZITADEL fills creationDate
- * for Activate/Deactivate/Remove; ZITADEL-API.md §7.7 lists that as a quirk not
- * to copy, so they answer with changeDate like every other change.
+ * Details after any other change: the provider's creation date and the
+ * change's date, as in ZITADEL's documented answers (ZITADEL itself leaves
+ * creationDate out of most changes).
  */
 export function changedDetails(provider: SmsProviderEntity): ObjectDetails {
-  return { sequence: String(provider.sequence), changeDate: timestamp(provider.changedAt), resourceOwner: provider.instanceId };
+  return readDetails(provider);
 }
 
 /** Read-style details: both dates. */

@@ -3,9 +3,9 @@ import { timestamp } from '../../common/dto/object-details.dto';
 import { GetUserSchema } from './dto/user-schema-responses.dto';
 import { UserSchemaEntity, UserSchemaState } from './user-schema.entity';
 
-/** Details after a change: id, changed, owner (the instance). */
+/** Details after a change: the same as a read's (created too), as in ZITADEL's documented answers. */
 export function schemaChangeDetails(schema: UserSchemaEntity): Details {
-  return { id: schema.id, changed: timestamp(schema.changedAt), owner: { type: OwnerType.OWNER_TYPE_INSTANCE, id: schema.instanceId } };
+  return schemaReadDetails(schema);
 }
 
 /** Details of reads and creations: with the creation date too. */

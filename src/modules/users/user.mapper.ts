@@ -3,9 +3,9 @@ import { Details, OwnerType } from '../../common/dto/resource-details.dto';
 import { Contact, GetUser } from './dto/user-responses.dto';
 import { UserEntity, UserState } from './user.entity';
 
-/** Details after a change (or a change left undone): id, changed, owner (the organization). */
+/** Details after a change (or a change left undone): the same as a read's, as in ZITADEL's documented answers. */
 export function userChangeDetails(user: UserEntity): Details {
-  return { id: user.id, changed: timestamp(user.changedAt), owner: { type: OwnerType.OWNER_TYPE_ORG, id: user.organizationId } };
+  return userReadDetails(user);
 }
 
 export function userReadDetails(user: UserEntity): Details {
