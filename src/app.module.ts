@@ -17,6 +17,7 @@ import { AuthModule } from './modules/auth/auth.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { SmsModule } from './modules/sms/sms.module';
 import { UsersModule } from './modules/users/users.module';
+import { NotImplementedModule } from './modules/not-implemented/not-implemented.module';
 
 export interface AppOptions {
   /** Replaces the system clock (tests of expiry). */
@@ -45,6 +46,7 @@ export class AppModule implements NestModule {
         SmsModule,
         GrpcModule,
         UsersModule,
+        NotImplementedModule.forRoot(),
       ],
       providers: [HttpDrain],
       exports: [HttpDrain],

@@ -21,6 +21,7 @@ import { ZitadelServiceName, zitadelMethod } from './zitadel-descriptors';
  */
 export function ZitadelRpc(service: ZitadelServiceName, method: string, requirement: AuthRequirement = {}): MethodDecorator {
   const descriptor = zitadelMethod(service, method);
+  handled.add(rpcKey(service, method));
   return applyDecorators(
     // Keyed by the full service name: ServerGrpc tries the name relative to the
     // package first, then the one in the method path, which is this one.
@@ -30,6 +31,21 @@ export function ZitadelRpc(service: ZitadelServiceName, method: string, requirem
     UseFilters(GrpcExceptionFilter),
     UseInterceptors(new ResponseMessage(descriptor.output)),
   );
+}
+
+const handled = new Set<string>();
+
+function rpcKey(service: string, method: string): string {
+  return `${service}/${method}`;
+}
+
+/**
+ * Whether a handler declared itself for the RPC with @ZitadelRpc (decorators
+ * run as the handler classes load, before any module is built). REST
+ * controllers serve the same RPCs as their gRPC twins.
+ */
+export function isHandledRpc(service: string, method: string): boolean {
+  return handled.has(rpcKey(service, method));
 }
 
 /** The request as a protojson-shaped plain object, the form the application services take. */
