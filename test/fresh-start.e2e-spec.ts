@@ -56,7 +56,7 @@ describe('fresh start with no configuration (built server, npm run token)', () =
     const { id } = (await added.json()) as { id: string };
     const rotated = await call('PUT', `/admin/v1/sms/twilio/${id}/token`, late.stdout.trim(), { token: 'new-twilio-auth-token' });
     expect(rotated.status).toBe(200);
-    expect(await rotated.json()).toEqual({ details: { sequence: '2', changeDate: expect.any(String), resourceOwner: expect.any(String) } });
+    expect(await rotated.json()).toEqual({ details: { sequence: '2', creationDate: expect.any(String), changeDate: expect.any(String), resourceOwner: expect.any(String) } });
 
     // One line per default, naming the variable that switches to production.
     const defaults = server.lines.filter((line) => line.context === 'EmbeddedDefaults').map((line) => [line.level, line.msg]);
