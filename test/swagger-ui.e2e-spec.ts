@@ -73,13 +73,13 @@ describe('Swagger UI in Chromium', () => {
   async function scrolledIntoList(locator: Locator): Promise<number> {
     let count = await locator.count();
     for (let step = 0; count === 0 && step < 200; step++) {
-      const atBottom = await page.evaluate(() => window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 1);
+      const atBottom = await page.evaluate<boolean>('window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 1');
       if (atBottom) break;
       await page.mouse.wheel(0, 400);
       await page.waitForTimeout(50);
       count = await locator.count();
     }
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate('window.scrollTo(0, 0)');
     return count;
   }
 
