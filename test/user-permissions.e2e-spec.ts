@@ -7,7 +7,7 @@ type Outcome = 'ok' | 403 | 404;
 
 const ACTORS: Actor[] = ['iamOwner', 'iamViewer', 'orgOwner', 'userManager', 'ownerViewer', 'userViewer', 'otherOrgOwner', 'self', 'stranger'];
 
-/** CONTRACT.md's roles, per RPC: who succeeds, who is refused (403) and for whom the user does not exist (404). */
+/** The roles of README's "Access tokens and roles", per RPC: who succeeds, who is refused (403) and for whom the user does not exist (404). */
 const MATRIX: Record<string, Record<Actor, Outcome>> = {
   GetUser: { iamOwner: 'ok', iamViewer: 'ok', orgOwner: 'ok', userManager: 'ok', ownerViewer: 'ok', userViewer: 'ok', otherOrgOwner: 404, self: 'ok', stranger: 404 },
   PatchUser: { iamOwner: 'ok', iamViewer: 403, orgOwner: 'ok', userManager: 'ok', ownerViewer: 403, userViewer: 403, otherOrgOwner: 404, self: 'ok', stranger: 404 },

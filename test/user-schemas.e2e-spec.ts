@@ -4,7 +4,7 @@ import { dbDate } from './support/users-fixture';
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3}|\.\d{6}|\.\d{9})?Z$/;
 const PATH = '/resources/v3alpha/user_schemas';
 
-/** ZITADEL-API.md App. A.3's example body. */
+/** The example body of ZITADEL's CreateUserSchema documentation. */
 const EMPLOYEES = {
   type: 'employees',
   schema: {

@@ -1,5 +1,5 @@
 /**
- * The service's whole configuration, read once from the environment (CONTRACT.md
+ * The service's whole configuration, read once from the environment (README,
  * "Configuration"). Nothing else in the code base reads process.env.
  */
 import ipaddr from 'ipaddr.js';
@@ -175,7 +175,7 @@ export function loadConfig(env: Env): AppConfig {
   };
 
   // Each of DATABASE_URL, REDIS_URL, MASTER_KEY and AUTH_ISSUER that is
-  // missing falls back to its embedded default on its own (CONTRACT.md
+  // missing falls back to its embedded default on its own (README,
   // "Embedded defaults"), except that a real database never gets a generated key.
   const dataDir = readDataDir(env);
   const databaseUrl = read('DATABASE_URL');

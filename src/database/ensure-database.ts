@@ -1,7 +1,7 @@
 import { createConnection } from 'mysql2/promise';
 import { MysqlDatabaseConfig } from '../config/app-config';
 
-/** Creates the configured database when it does not exist yet (CONTRACT.md). */
+/** Creates the configured database when it does not exist yet. */
 export async function ensureDatabaseExists(database: MysqlDatabaseConfig): Promise<void> {
   const connection = await createConnection({
     host: database.host,

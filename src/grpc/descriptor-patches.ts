@@ -22,7 +22,7 @@ interface AddedField {
 /**
  * Fields ZITADEL added to the HTTP SMS provider after @zitadel/proto 1.3.1 (its
  * newest release) was published; @zitadel/node 3.0.28 has them, with these
- * numbers (ZITADEL-API.md §9.2). Without them an HTTP provider's signing key
+ * numbers (zitadel/admin.proto in ZITADEL's repository). Without them an HTTP provider's signing key
  * could never reach a gRPC client, and `expirationSigningKey` could not be
  * sent. A descriptor that already has a field number is left alone, so a newer
  * @zitadel/proto makes this list a no-op.

@@ -113,7 +113,7 @@ const OWNED_BY_BACKGROUND: Record<string, readonly string[]> = { notification_ou
 
 /**
  * A wrong verification code is refused and still counted: five wrong attempts
- * invalidate the code (CONTRACT.md, OWASP ASVS V2.7), so the attempt counter
+ * invalidate the code (OWASP ASVS V2.7), so the attempt counter
  * and the invalidated hash may change under a refused verify.
  */
 export function legitimateChangesOfRefused(rpc: string): string[] {

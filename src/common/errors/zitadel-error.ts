@@ -23,7 +23,7 @@ export enum GrpcCode {
   UNAUTHENTICATED = 16,
 }
 
-/** grpc-gateway's HTTPStatusFromCode (ZITADEL-API.md §6.2). */
+/** grpc-gateway's HTTPStatusFromCode. */
 const HTTP_STATUS: Record<GrpcCode, number> = {
   [GrpcCode.OK]: 200,
   [GrpcCode.CANCELLED]: 499,
@@ -101,7 +101,7 @@ export const unimplemented = make(GrpcCode.UNIMPLEMENTED);
 export const unavailable = make(GrpcCode.UNAVAILABLE);
 export const internal = make(GrpcCode.INTERNAL);
 
-/** The JSON form of google.rpc.Status that every REST error carries (CONTRACT.md "Errors"). */
+/** The JSON form of google.rpc.Status that every REST error carries. */
 export interface ErrorBody {
   code: number;
   message: string;

@@ -1,6 +1,6 @@
 /**
  * ZITADEL's permissions used by this service and the roles that hold them
- * (ZITADEL-API.md §8.3, CONTRACT.md "Access tokens").
+ * (README, "Access tokens and roles").
  */
 export type InstancePermission =
   | 'iam.read'

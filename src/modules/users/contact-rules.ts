@@ -4,7 +4,7 @@ import { parseUrlTemplate } from '../../common/templates/url-template';
 import { SetEmail, SetPhone } from './dto/user-requests.dto';
 import { CodeChannel } from './verification-codes';
 
-/** How a new address or number is verified (ZITADEL-API.md §7.3). */
+/** How a new address or number is verified (ZITADEL's ReturnCode / SendCode / IsVerified oneof). */
 export type Verification =
   /** isVerified: true — verified at once, no code. */
   | { kind: 'verified' }

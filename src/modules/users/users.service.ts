@@ -113,7 +113,7 @@ export class UsersService {
   }
 
   /**
-   * PatchUser (seed 003): changes only what differs, "updated or left
+   * PatchUser: changes only what differs, "updated or left
    * unchanged". The data (given, or the stored data when only the schema
    * moves) is validated against the schema's current revision for the
    * caller's role; the contact parts behave as SetContactEmail/Phone.

@@ -2,7 +2,7 @@ import { hkdfSync, createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 
 /**
  * Email and phone verification codes, stricter than ZITADEL's defaults
- * (CONTRACT.md "Verification codes", OWASP ASVS V2.7): 6 characters of A–Z and
+ * (following OWASP ASVS V2.7; README, "Users and user schemas"): 6 characters of A–Z and
  * 0–9 drawn uniformly from a CSPRNG, stored only as an HMAC-SHA256 under a key
  * derived from MASTER_KEY, valid 10 minutes, single use, dead after 5 wrong
  * attempts.

@@ -22,7 +22,7 @@ export interface DevAccessTokenRequest {
 }
 
 /**
- * An access token shaped like ZITADEL's (CONTRACT.md "Access tokens"), signed
+ * An access token shaped like ZITADEL's (README, "Access tokens and roles"), signed
  * by the development issuer. `npm run token` and the e2e suites sign here.
  */
 export async function signDevAccessToken(key: DevIssuerKey, issuerUrl: string, request: DevAccessTokenRequest): Promise<string> {

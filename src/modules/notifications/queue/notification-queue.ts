@@ -31,7 +31,7 @@ export interface SentMark {
 export type DeliveryMark = { state: 'sending'; attempts: number; providerId: string | null } | ({ state: 'accepted' } & SentMark);
 
 /**
- * The queue between the outbox relay and the delivery workers (STYLE.md §4).
+ * The queue between the outbox relay and the delivery workers.
  * Two drivers: BullMQ on Redis (REDIS_URL set) and an in-process queue (no
  * REDIS_URL). Both follow the same rules: a job id is added at most once while
  * it is known, a handler's `retry` outcome runs the job again after the given

@@ -3,7 +3,7 @@ import { failedPrecondition, unavailable } from '../../../common/errors/zitadel-
 import { ActiveSmsProvider } from './active-sms-provider';
 
 /**
- * Twilio Verify for the users module (ZITADEL-API.md §7.2): when the active
+ * Twilio Verify for the users module: when the active
  * SMS provider is Twilio with a Verify service, Twilio makes, sends and
  * checks phone codes; this service stores none. The users module asks
  * `usesTwilioVerify()` before making a code, enqueues a notification without
