@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 /**
  * A port that was free a moment ago, for servers whose URL must be known
@@ -34,4 +34,25 @@ function canListen(port: number): Promise<boolean> {
     // All interfaces: the servers under test listen on 0.0.0.0 by default.
     server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
   });
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:port (a server a test started). */
+export function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Polls `check` every 50 ms until it holds; throws `message` after `timeoutMs`. */
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, message: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(message);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
