@@ -5,8 +5,9 @@
  * baseline (bench/baseline/server.ts), driven from a load-driver process of its
  * own (bench/lib/load-driver.ts). The queue burst runs on one instance, on N
  * with --instances N, and on an API process beside a worker process of its
- * own. Prints a table, writes bench/results/ and,
- * for full runs, the table in README.md. See README "Benchmarks" and bench/FINDINGS.md.
+ * own. Prints a table and writes bench/results/runs/ (ignored by git); with
+ * --publish (full runs only) also bench/results/published/ and the table in
+ * docs/benchmarks.md, which describes the method.
  *
  * Everything it creates is its own: a fresh database (dropped at the end), a
  * fresh QUEUE_PREFIX (its Redis keys deleted at the end), child processes
@@ -24,12 +25,14 @@ import { testDatabaseServer, testDatabaseUrl, testRedisUrl } from '../test/suppo
 import { sample } from '../test/support/prometheus';
 import { LoadDriver } from './lib/driver-client';
 import { LoadResult, Target, percentiles } from './lib/jobs';
-import { Child, ROOT, cpuTimeMs, databaseServerPid, killAllChildren, peakRssMb, redisServerPid, startChild, stopChild, tsArgs, waitFor200 } from './lib/processes';
-import { BenchReport, QueueRun, ScenarioRow, StartUp, cpuPerCode, evaluateTargets, toMarkdown, updateReadme, writeResults } from './lib/report';
+import { Child, ROOT, cpuTimeMs, cpuTimeMsIfRunning, databaseServerPid, killAllChildren, peakRssMb, redisServerPid, startChild, stopChild, tsArgs, waitFor200 } from './lib/processes';
+import { BenchReport, QueueRun, ScenarioRow, StartUp, cpuPerCode, evaluateTargets, toMarkdown, publishResults, writeResults } from './lib/report';
 import { TwilioSink } from './lib/twilio-sink';
 
 interface Options {
   quick: boolean;
+  /** `--publish`: write the result where the docs cite it (see publishResults). */
+  publish: boolean;
   instances: number;
   /** Directory for `node --cpu-prof` profiles of service #1 and of the API process without workers (written when they stop). */
   cpuProf?: string;
@@ -40,9 +43,10 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { quick: false, instances: 1, nodeFlags: startFlags(), env: {} };
+  const options: Options = { quick: false, publish: false, instances: 1, nodeFlags: startFlags(), env: {} };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--quick') options.quick = true;
+    else if (argv[i] === '--publish') options.publish = true;
     else if (argv[i] === '--instances') options.instances = Number(argv[++i]);
     else if (argv[i].startsWith('--instances=')) options.instances = Number(argv[i].split('=')[1]);
     else if (argv[i] === '--cpu-prof') options.cpuProf = join(ROOT, 'bench', 'results', 'profiles');
@@ -52,9 +56,10 @@ function parseArgs(argv: string[]): Options {
       if (!/^[A-Z][A-Z0-9_]*$/.test(name) || value.length === 0) throw new Error(`--env wants NAME=VALUE, got "${argv[i] ?? ''}"`);
       options.env[name] = value.join('=');
     }
-    else throw new Error(`unknown argument ${argv[i]} (use --quick, --instances N, --cpu-prof, --node-flags "FLAGS", --env NAME=VALUE)`);
+    else throw new Error(`unknown argument ${argv[i]} (use --quick, --publish, --instances N, --cpu-prof, --node-flags "FLAGS", --env NAME=VALUE)`);
   }
   if (!Number.isInteger(options.instances) || options.instances < 1 || options.instances > 8) throw new Error('--instances must be 1 to 8');
+  if (options.publish && (options.quick || options.cpuProf)) throw new Error('--publish is for full runs, without --quick or --cpu-prof');
   return options;
 }
 
@@ -339,13 +344,19 @@ async function queueBurst(
  * is called: the service's (`senders`), MariaDB's, Redis', and the bench's
  * own (load driver, and this process, where the Twilio stand-in runs).
  */
+/** The database server's CPU per request, left out when its process vanished during the measurement. */
+function dbCpu(pid: number | undefined, before: number | undefined, perRequest: (ms: number) => number): { dbCpuMsPerRequest?: number } {
+  const after = pid === undefined ? undefined : cpuTimeMsIfRunning(pid);
+  return before === undefined || after === undefined ? {} : { dbCpuMsPerRequest: perRequest(after - before) };
+}
+
 function machineCpu(senders: Child[]): () => { service: number; database?: number; redis?: number; benchTools: number } {
   const pids = senders.map((child) => child.process.pid!);
   const databasePid = databaseServerPid();
   const read = () => ({
     service: pids.reduce((sum, pid) => sum + cpuTimeMs(pid), 0),
-    database: databasePid === undefined ? undefined : cpuTimeMs(databasePid),
-    redis: redisPid === undefined ? undefined : cpuTimeMs(redisPid),
+    database: databasePid === undefined ? undefined : cpuTimeMsIfRunning(databasePid),
+    redis: redisPid === undefined ? undefined : cpuTimeMsIfRunning(redisPid),
     benchTools: cpuTimeMs(driver!.pid) + ownCpuMs(),
   });
   const before = read();
@@ -413,13 +424,13 @@ async function main(): Promise<void> {
     // Warm-up as a job of its own, so that the CPU time below covers the measurement only.
     await driver!.run({ kind: 'closed', target, connections: S.connections, warmupSec: 0, durationSec: S.warmupSec });
     const dbPid = databaseServerPid();
-    const [cpuBefore, dbCpuBefore] = [cpuTimeMs(pid), dbPid ? cpuTimeMs(dbPid) : 0];
+    const [cpuBefore, dbCpuBefore] = [cpuTimeMs(pid), dbPid ? cpuTimeMsIfRunning(dbPid) : undefined];
     const result = await driver!.run({ kind: 'closed', target, connections: S.connections, warmupSec: 0, durationSec: S.durationSec });
     const perRequest = (ms: number) => round2(ms / Math.max(1, result.completed));
     return {
       ...result,
       cpuMsPerRequest: perRequest(cpuTimeMs(pid) - cpuBefore),
-      ...(dbPid ? { dbCpuMsPerRequest: perRequest(cpuTimeMs(dbPid) - dbCpuBefore) } : {}),
+      ...dbCpu(dbPid, dbCpuBefore, perRequest),
     };
   };
 
@@ -540,7 +551,7 @@ async function main(): Promise<void> {
   process.stdout.write('\n' + markdown + '\n');
   const files = writeResults(report, markdown);
   if (options.cpuProf) log(`CPU profiles of service #1 and of the API process without workers go to ${options.cpuProf} when they stop (summary: node -r ./test/support/ts-register.js bench/profile-summary.ts FILE)`);
-  if (!options.quick && !options.cpuProf) log(updateReadme(markdown) ? 'README.md table updated' : 'README.md has no bench markers; table not written there');
+  if (options.publish) files.push(...publishResults(report, markdown));
   log(`results: ${files.join(', ')}; took ${Math.round((Date.now() - began) / 1000)} s`);
   for (const run of queue) if (run.refusedSample) log(`queue: a refused PATCH: ${run.refusedSample}`);
 }

@@ -96,6 +96,19 @@ export function cpuTimeMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/**
+ * cpuTimeMs of a process the bench did not start (MariaDB, Redis), or undefined once it is gone:
+ * databaseServerPid may pick a short-lived mariadbd that other work on the machine started.
+ */
+export function cpuTimeMsIfRunning(pid: number): number | undefined {
+  try {
+    return cpuTimeMs(pid);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
 /** The pid of the Redis server at `url` (INFO's process_id), when that process runs on this machine. */
 export async function redisServerPid(url: string): Promise<number | undefined> {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });

@@ -183,9 +183,9 @@ export function toMarkdown(report: BenchReport): string {
   return lines.join('\n') + '\n';
 }
 
-/** bench/results/latest.{json,md} (full runs only) and a timestamped pair for every run. */
+/** A timestamped pair for every run, and latest.{json,md} for full runs, all under bench/results/runs/ (ignored by git). */
 export function writeResults(report: BenchReport, markdown: string): string[] {
-  const dir = join(ROOT, 'bench', 'results');
+  const dir = join(ROOT, 'bench', 'results', 'runs');
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
   const stamp = report.date.replace(/[:.]/g, '-');
   const base = `${stamp}${report.quick ? '-quick' : ''}${report.profiled ? '-profiled' : ''}`;
@@ -203,15 +203,23 @@ export function writeResults(report: BenchReport, markdown: string): string[] {
 const START = '<!-- bench:results:start -->';
 const END = '<!-- bench:results:end -->';
 
-/** Replaces the table between the markers in README.md (full runs only). */
-export function updateReadme(markdown: string): boolean {
-  const file = join(ROOT, 'README.md');
-  const text = readFileSync(file, 'utf8');
+/**
+ * `--publish`: the run becomes the one the docs cite, bench/results/published/latest.{json,md}
+ * and the table between the markers in docs/benchmarks.md. These are the only tracked files a run writes.
+ */
+export function publishResults(report: BenchReport, markdown: string): string[] {
+  const dir = join(ROOT, 'bench', 'results', 'published');
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
+  const files = [join(dir, 'latest.json'), join(dir, 'latest.md')];
+  writeFileSync(files[0], JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(files[1], markdown);
+  const doc = join(ROOT, 'docs', 'benchmarks.md');
+  const text = readFileSync(doc, 'utf8');
   const start = text.indexOf(START);
   const end = text.indexOf(END);
-  if (start < 0 || end < start) return false;
-  writeFileSync(file, `${text.slice(0, start + START.length)}\n${markdown}${text.slice(end)}`);
-  return true;
+  if (start < 0 || end < start) throw new Error('docs/benchmarks.md has no bench:results markers');
+  writeFileSync(doc, `${text.slice(0, start + START.length)}\n${markdown}${text.slice(end)}`);
+  return [...files, doc];
 }
 
 function pct(ratio: number): string {

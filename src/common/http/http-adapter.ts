@@ -15,8 +15,8 @@ import { MAX_JSON_BODY_BYTES } from './json-body-parser';
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 /**
- * Fastify as Nest's HTTP platform: a PATCH took 1.74 ms of CPU on Express and
- * 0.67–0.83 ms on Fastify in the benchmark (bench/FINDINGS.md). Fastify finds
+ * Fastify as Nest's HTTP platform: a PATCH costs less than half the CPU it did
+ * on Express (figures in docs/benchmarks.md). Fastify finds
  * a route in a radix tree once; Express tried every route in turn and ran each
  * middleware through layers of its own.
  *

@@ -44,9 +44,8 @@ export function requestIdFrom(given: unknown): string {
  * once: it builds a child logger per request (its bindings serialized and
  * redacted each time) and nestjs-pino runs each request inside an
  * AsyncLocalStorage context, which on Node 20 adds a hook to every promise.
- * In the benchmark a PATCH took 0.41 ms of CPU with them, 0.35–0.37 ms
- * with this hook and 0.31–0.34 ms with no request line at all
- * (bench/FINDINGS.md, "The request log").
+ * This hook costs a fraction of what they did per request (figures in
+ * docs/benchmarks.md).
  * Log lines written while a request is served name it themselves where it
  * matters (the exception filter).
  *

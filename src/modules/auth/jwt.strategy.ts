@@ -12,8 +12,8 @@ import { TrustedIssuer } from './trusted-issuer';
 
 /**
  * Parsed public keys by their PEM text. Given the PEM, jsonwebtoken parses it
- * again for every token; that parse (createPublicKey) was about 8% of the CPU
- * of a request in the benchmark's profile (bench/FINDINGS.md). Keyed
+ * again for every token, and that parse (createPublicKey) showed up as a
+ * visible share of a request's CPU in profiles (docs/benchmarks.md). Keyed
  * by the PEM itself, so a rotated key simply is a new entry; bounded, oldest
  * out first.
  */

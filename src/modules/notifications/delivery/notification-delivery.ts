@@ -228,18 +228,16 @@ export class NotificationDelivery {
    * attempt, though another may be active by now) and records the message it
    * finds instead of sending it again. Such a request's turn ends with the
    * provider's answer, since the gate stands for the account's concurrency
-   * limit: with the turn held until the row was recorded too, one instance
-   * delivered 230 codes/s while it took the queue burst's PATCHes, 380–421/s
-   * without (bench, 4 December).
+   * limit; holding it until the row is recorded too cut a busy instance's
+   * delivery rate markedly (docs/benchmarks.md).
    *
    * Any other provider gets NOTIFICATION_SEND_CONCURRENCY (1), and its turn
    * lasts until the row is recorded: at any moment at most one of this
    * process's messages may have been accepted without the database knowing.
    * Letting the next request go once the mark is written, with the rows
-   * recorded in groups behind, delivered 482–485 codes/s from one worker
-   * process instead of 346–357 (bench/queue-burst.ts), but a kill followed by
-   * a Redis that loses its data before the killed jobs run again then
-   * re-sends every row of the group being recorded.
+   * recorded in groups behind, is faster, but a kill followed by a Redis that
+   * loses its data before the killed jobs run again then re-sends every row
+   * of the group being recorded.
    */
   private async call(row: NotificationEntity, attempts: number, providerId: string | null, doubt: Doubt, request: ProviderRequest): Promise<CallResult> {
     if (doubt.inDoubt && request.lookUpEarlier) {
