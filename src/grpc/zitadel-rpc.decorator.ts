@@ -3,30 +3,31 @@ import { GrpcMethod } from '@nestjs/microservices';
 import { DescMessage, Message } from '@bufbuild/protobuf';
 import { Observable, map } from 'rxjs';
 import { GrpcExceptionFilter } from '../common/errors/grpc-exception.filter';
-import { AuthRequirement } from '../modules/auth/access-token.guard';
 import { Authenticated } from '../modules/auth/authenticated.decorator';
 import { requestToProtoJson, responseFromProtoJson } from './protojson';
+import { SERVED_RPC, rpcAuthRequirement } from './rpc-permission';
 import { ZitadelServiceName, zitadelMethod } from './zitadel-descriptors';
 
 /**
  * Declares a handler of one of ZITADEL's RPCs, for native gRPC and gRPC-web
- * alike: who may call it (the same @Authenticated as REST), the gRPC error
+ * alike: who may call it (the RPC's own auth option, as for REST), the gRPC error
  * rendering, and the conversion of the result into the RPC's response message.
  * The method name is checked against ZITADEL's descriptors at start-up.
  *
- *   @ZitadelRpc(ZitadelService.Admin, 'GetSMSProvider', { permission: 'iam.read' })
+ *   @ZitadelRpc(ZitadelService.Admin, 'GetSMSProvider')
  *   get(@CurrentPrincipal() caller: Principal, @RpcRequest() request: unknown) {
  *     return this.sms.get(caller, request);
  *   }
  */
-export function ZitadelRpc(service: ZitadelServiceName, method: string, requirement: AuthRequirement = {}): MethodDecorator {
+export function ZitadelRpc(service: ZitadelServiceName, method: string): MethodDecorator {
   const descriptor = zitadelMethod(service, method);
   handled.add(rpcKey(service, method));
   return applyDecorators(
     // Keyed by the full service name: ServerGrpc tries the name relative to the
     // package first, then the one in the method path, which is this one.
     GrpcMethod(service, method),
-    Authenticated(requirement),
+    SERVED_RPC({ service, method }),
+    Authenticated(rpcAuthRequirement(service, method)),
     // The class, not an instance: Nest builds it with the OutageReporter it needs.
     UseFilters(GrpcExceptionFilter),
     UseInterceptors(new ResponseMessage(descriptor.output)),

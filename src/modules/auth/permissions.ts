@@ -2,12 +2,13 @@
  * ZITADEL's permissions used by this service and the roles that hold them
  * (README, "Access tokens and roles").
  */
-export type InstancePermission =
-  | 'iam.read'
-  | 'iam.write'
-  | 'userschema.read'
-  | 'userschema.write'
-  | 'userschema.delete';
+export const INSTANCE_PERMISSIONS = ['iam.read', 'iam.write', 'userschema.read', 'userschema.write', 'userschema.delete'] as const;
+
+export type InstancePermission = (typeof INSTANCE_PERMISSIONS)[number];
+
+export function isInstancePermission(value: string): value is InstancePermission {
+  return (INSTANCE_PERMISSIONS as readonly string[]).includes(value);
+}
 
 export type OrgPermission = 'user.read' | 'user.write' | 'user.delete';
 

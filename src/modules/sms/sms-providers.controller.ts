@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags, OmitType } from '@nestjs/swagger';
+import { ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiTags, OmitType } from '@nestjs/swagger';
 import { ErrorResponse } from '../../common/http/error-response.dto';
+import { ZitadelService } from '../../grpc/zitadel-descriptors';
+import { ZitadelRoute } from '../../grpc/zitadel-route.decorator';
 import { requestFrom } from '../../common/http/request-body';
-import { Authenticated } from '../auth/authenticated.decorator';
 import { Principal } from '../auth/principal';
 import { CurrentPrincipal } from '../auth/request-principal';
 import {
@@ -33,8 +34,7 @@ export class SmsProvidersController {
 
   @Post('_search')
   @HttpCode(200)
-  @Authenticated({ permission: 'iam.read' })
-  @ApiOperation({ operationId: 'ListSMSProviders', summary: 'List the SMS providers of the instance' })
+  @ZitadelRoute(ZitadelService.Admin, 'ListSMSProviders', 'List the SMS providers of the instance')
   @ApiBody({ type: ListSMSProvidersRequest, required: false })
   @ApiOkResponse({ type: ListSMSProvidersResponse })
   list(@CurrentPrincipal() caller: Principal, @Body() body: unknown) {
@@ -42,8 +42,7 @@ export class SmsProvidersController {
   }
 
   @Get(':id')
-  @Authenticated({ permission: 'iam.read' })
-  @ApiOperation({ operationId: 'GetSMSProvider', summary: 'Get one SMS provider (its secrets are never returned)' })
+  @ZitadelRoute(ZitadelService.Admin, 'GetSMSProvider', 'Get one SMS provider (its secrets are never returned)')
   @ApiOkResponse({ type: GetSMSProviderResponse })
   @ApiNotFoundResponse(NOT_FOUND)
   get(@CurrentPrincipal() caller: Principal, @Param('id') id: string) {
@@ -52,8 +51,7 @@ export class SmsProvidersController {
 
   @Post('twilio')
   @HttpCode(200)
-  @Authenticated({ permission: 'iam.write' })
-  @ApiOperation({ operationId: 'AddSMSProviderTwilio', summary: 'Add a Twilio provider (inactive until activated)' })
+  @ZitadelRoute(ZitadelService.Admin, 'AddSMSProviderTwilio', 'Add a Twilio provider (inactive until activated)')
   @ApiBody({ type: AddSMSProviderTwilioRequest })
   @ApiOkResponse({ type: AddSMSProviderTwilioResponse })
   addTwilio(@CurrentPrincipal() caller: Principal, @Body() body: unknown) {
@@ -61,8 +59,7 @@ export class SmsProvidersController {
   }
 
   @Put('twilio/:id')
-  @Authenticated({ permission: 'iam.write' })
-  @ApiOperation({ operationId: 'UpdateSMSProviderTwilio', summary: 'Change a Twilio provider (not its token)' })
+  @ZitadelRoute(ZitadelService.Admin, 'UpdateSMSProviderTwilio', 'Change a Twilio provider (not its token)')
   @ApiBody({ type: OmitType(UpdateSMSProviderTwilioRequest, ['id']) })
   @ApiOkResponse({ type: DetailsResponse })
   @ApiNotFoundResponse(NOT_FOUND)
@@ -71,8 +68,7 @@ export class SmsProvidersController {
   }
 
   @Put('twilio/:id/token')
-  @Authenticated({ permission: 'iam.write' })
-  @ApiOperation({ operationId: 'UpdateSMSProviderTwilioToken', summary: "Rotate a Twilio provider's auth token" })
+  @ZitadelRoute(ZitadelService.Admin, 'UpdateSMSProviderTwilioToken', "Rotate a Twilio provider's auth token")
   @ApiParam({ name: 'id', example: '284603126754344963' })
   @ApiBody({ type: OmitType(UpdateSMSProviderTwilioTokenRequest, ['id']) })
   @ApiOkResponse({ type: DetailsResponse })
@@ -83,8 +79,7 @@ export class SmsProvidersController {
 
   @Post('http')
   @HttpCode(200)
-  @Authenticated({ permission: 'iam.write' })
-  @ApiOperation({ operationId: 'AddSMSProviderHTTP', summary: 'Add an HTTP (webhook) provider; returns its signing key once' })
+  @ZitadelRoute(ZitadelService.Admin, 'AddSMSProviderHTTP', 'Add an HTTP (webhook) provider; returns its signing key once')
   @ApiBody({ type: AddSMSProviderHTTPRequest })
   @ApiOkResponse({ type: AddSMSProviderHTTPResponse })
   addHttp(@CurrentPrincipal() caller: Principal, @Body() body: unknown) {
@@ -92,8 +87,7 @@ export class SmsProvidersController {
   }
 
   @Put('http/:id')
-  @Authenticated({ permission: 'iam.write' })
-  @ApiOperation({ operationId: 'UpdateSMSProviderHTTP', summary: 'Change an HTTP provider, optionally rotating its signing key' })
+  @ZitadelRoute(ZitadelService.Admin, 'UpdateSMSProviderHTTP', 'Change an HTTP provider, optionally rotating its signing key')
   @ApiBody({ type: OmitType(UpdateSMSProviderHTTPRequest, ['id']) })
   @ApiOkResponse({ type: UpdateSMSProviderHTTPResponse })
   @ApiNotFoundResponse(NOT_FOUND)
@@ -103,8 +97,7 @@ export class SmsProvidersController {
 
   @Post(':id/_activate')
   @HttpCode(200)
-  @Authenticated({ permission: 'iam.write' })
-  @ApiOperation({ operationId: 'ActivateSMSProvider', summary: 'Make this provider the only active one' })
+  @ZitadelRoute(ZitadelService.Admin, 'ActivateSMSProvider', 'Make this provider the only active one')
   @ApiOkResponse({ type: DetailsResponse })
   @ApiNotFoundResponse(NOT_FOUND)
   activate(@CurrentPrincipal() caller: Principal, @Param('id') id: string, @Body() body: unknown) {
@@ -113,8 +106,7 @@ export class SmsProvidersController {
 
   @Post(':id/_deactivate')
   @HttpCode(200)
-  @Authenticated({ permission: 'iam.write' })
-  @ApiOperation({ operationId: 'DeactivateSMSProvider', summary: 'Deactivate the provider; no SMS is sent until one is activated' })
+  @ZitadelRoute(ZitadelService.Admin, 'DeactivateSMSProvider', 'Deactivate the provider; no SMS is sent until one is activated')
   @ApiOkResponse({ type: DetailsResponse })
   @ApiNotFoundResponse(NOT_FOUND)
   deactivate(@CurrentPrincipal() caller: Principal, @Param('id') id: string, @Body() body: unknown) {
@@ -122,8 +114,7 @@ export class SmsProvidersController {
   }
 
   @Delete(':id')
-  @Authenticated({ permission: 'iam.write' })
-  @ApiOperation({ operationId: 'RemoveSMSProvider', summary: 'Remove the provider' })
+  @ZitadelRoute(ZitadelService.Admin, 'RemoveSMSProvider', 'Remove the provider')
   @ApiOkResponse({ type: DetailsResponse })
   @ApiNotFoundResponse(NOT_FOUND)
   remove(@CurrentPrincipal() caller: Principal, @Param('id') id: string) {

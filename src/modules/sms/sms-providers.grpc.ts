@@ -18,52 +18,52 @@ const Admin = ZitadelService.Admin;
 export class SmsProvidersGrpc {
   constructor(private readonly sms: SmsProvidersService) {}
 
-  @ZitadelRpc(Admin, 'ListSMSProviders', { permission: 'iam.read' })
+  @ZitadelRpc(Admin, 'ListSMSProviders')
   list(@CurrentPrincipal() caller: Principal, @RpcRequest() request: unknown) {
     return this.sms.list(caller, request);
   }
 
-  @ZitadelRpc(Admin, 'GetSMSProvider', { permission: 'iam.read' })
+  @ZitadelRpc(Admin, 'GetSMSProvider')
   get(@CurrentPrincipal() caller: Principal, @RpcRequest() request: unknown) {
     return this.sms.get(caller, request);
   }
 
-  @ZitadelRpc(Admin, 'AddSMSProviderTwilio', { permission: 'iam.write' })
+  @ZitadelRpc(Admin, 'AddSMSProviderTwilio')
   addTwilio(@CurrentPrincipal() caller: Principal, @RpcRequest() request: unknown) {
     return this.sms.addTwilio(caller, request);
   }
 
-  @ZitadelRpc(Admin, 'UpdateSMSProviderTwilio', { permission: 'iam.write' })
+  @ZitadelRpc(Admin, 'UpdateSMSProviderTwilio')
   updateTwilio(@CurrentPrincipal() caller: Principal, @RpcRequest() request: unknown) {
     return this.sms.updateTwilio(caller, request);
   }
 
-  @ZitadelRpc(Admin, 'UpdateSMSProviderTwilioToken', { permission: 'iam.write' })
+  @ZitadelRpc(Admin, 'UpdateSMSProviderTwilioToken')
   rotateTwilioToken(@CurrentPrincipal() caller: Principal, @RpcRequest() request: unknown) {
     return this.sms.rotateTwilioToken(caller, request);
   }
 
-  @ZitadelRpc(Admin, 'AddSMSProviderHTTP', { permission: 'iam.write' })
+  @ZitadelRpc(Admin, 'AddSMSProviderHTTP')
   addHttp(@CurrentPrincipal() caller: Principal, @RpcRequest() request: unknown) {
     return this.sms.addHttp(caller, request);
   }
 
-  @ZitadelRpc(Admin, 'UpdateSMSProviderHTTP', { permission: 'iam.write' })
+  @ZitadelRpc(Admin, 'UpdateSMSProviderHTTP')
   updateHttp(@CurrentPrincipal() caller: Principal, @RpcRequest() request: unknown) {
     return this.sms.updateHttp(caller, request);
   }
 
-  @ZitadelRpc(Admin, 'ActivateSMSProvider', { permission: 'iam.write' })
+  @ZitadelRpc(Admin, 'ActivateSMSProvider')
   activate(@CurrentPrincipal() caller: Principal, @RpcRequest() request: unknown) {
     return this.sms.activate(caller, request);
   }
 
-  @ZitadelRpc(Admin, 'DeactivateSMSProvider', { permission: 'iam.write' })
+  @ZitadelRpc(Admin, 'DeactivateSMSProvider')
   deactivate(@CurrentPrincipal() caller: Principal, @RpcRequest() request: unknown) {
     return this.sms.deactivate(caller, request);
   }
 
-  @ZitadelRpc(Admin, 'RemoveSMSProvider', { permission: 'iam.write' })
+  @ZitadelRpc(Admin, 'RemoveSMSProvider')
   remove(@CurrentPrincipal() caller: Principal, @RpcRequest() request: unknown) {
     return this.sms.remove(caller, request);
   }

@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ErrorResponse } from '../../common/http/error-response.dto';
+import { ZitadelService } from '../../grpc/zitadel-descriptors';
+import { ZitadelRoute } from '../../grpc/zitadel-route.decorator';
 import { bodyField, restRequest } from '../../common/http/proto-json';
-import { Authenticated } from '../auth/authenticated.decorator';
 import { Principal } from '../auth/principal';
 import { CurrentPrincipal } from '../auth/request-principal';
 import { PatchUserSchema, USER_SCHEMA_FIELD_NAMES, UserSchema, UserSchemaSearchFilter } from './dto/user-schema-requests.dto';
@@ -22,8 +23,7 @@ export class UserSchemasController {
 
   @Post('_search')
   @HttpCode(200)
-  @Authenticated({ permission: 'userschema.read' })
-  @ApiOperation({ operationId: 'SearchUserSchemas', summary: 'Search user schemas; the body is a JSON array of filters (AND)' })
+  @ZitadelRoute(ZitadelService.UserSchemas, 'SearchUserSchemas', 'Search user schemas; the body is a JSON array of filters (AND)')
   @ApiQuery({ name: 'query.offset', required: false, type: String })
   @ApiQuery({ name: 'query.limit', required: false, type: Number })
   @ApiQuery({ name: 'query.desc', required: false, type: Boolean })
@@ -35,8 +35,7 @@ export class UserSchemasController {
   }
 
   @Get(':id')
-  @Authenticated({ permission: 'userschema.read' })
-  @ApiOperation({ operationId: 'GetUserSchema', summary: 'Get one user schema' })
+  @ZitadelRoute(ZitadelService.UserSchemas, 'GetUserSchema', 'Get one user schema')
   @ApiParam(ID)
   @ApiOkResponse({ type: GetUserSchemaResponse })
   @ApiNotFoundResponse({ description: 'No such schema (code 5, QUERY-SAF3t)', type: ErrorResponse })
@@ -46,8 +45,7 @@ export class UserSchemasController {
 
   @Post()
   @HttpCode(201)
-  @Authenticated({ permission: 'userschema.write' })
-  @ApiOperation({ operationId: 'CreateUserSchema', summary: 'Create a user schema (a JSON Schema, draft 2020-12); revision 1, active' })
+  @ZitadelRoute(ZitadelService.UserSchemas, 'CreateUserSchema', 'Create a user schema (a JSON Schema, draft 2020-12); revision 1, active')
   @ApiBody({ type: UserSchema })
   @ApiCreatedResponse({ type: UserSchemaDetailsResponse })
   @ApiBadRequestResponse({ description: 'Invalid request or not a valid JSON Schema (code 3, COMMA-W21tg)', type: ErrorResponse })
@@ -56,8 +54,7 @@ export class UserSchemasController {
   }
 
   @Patch(':id')
-  @Authenticated({ permission: 'userschema.write' })
-  @ApiOperation({ operationId: 'PatchUserSchema', summary: 'Change an active schema; the revision grows when the JSON Schema changes' })
+  @ZitadelRoute(ZitadelService.UserSchemas, 'PatchUserSchema', 'Change an active schema; the revision grows when the JSON Schema changes')
   @ApiParam(ID)
   @ApiBody({ type: PatchUserSchema, required: false })
   @ApiOkResponse({ type: UserSchemaDetailsResponse, description: 'Changed, or left unchanged when nothing differs' })
@@ -68,8 +65,7 @@ export class UserSchemasController {
 
   @Post(':id/_deactivate')
   @HttpCode(200)
-  @Authenticated({ permission: 'userschema.write' })
-  @ApiOperation({ operationId: 'DeactivateUserSchema', summary: 'Deactivate an active schema' })
+  @ZitadelRoute(ZitadelService.UserSchemas, 'DeactivateUserSchema', 'Deactivate an active schema')
   @ApiParam(ID)
   @ApiOkResponse({ type: UserSchemaDetailsResponse })
   @ApiBadRequestResponse(WRONG_STATE('Schema unknown or not active (COMMA-E4t4z)'))
@@ -79,8 +75,7 @@ export class UserSchemasController {
 
   @Post(':id/_reactivate')
   @HttpCode(200)
-  @Authenticated({ permission: 'userschema.write' })
-  @ApiOperation({ operationId: 'ReactivateUserSchema', summary: 'Reactivate an inactive schema' })
+  @ZitadelRoute(ZitadelService.UserSchemas, 'ReactivateUserSchema', 'Reactivate an inactive schema')
   @ApiParam(ID)
   @ApiOkResponse({ type: UserSchemaDetailsResponse })
   @ApiBadRequestResponse(WRONG_STATE('Schema unknown or not inactive (COMMA-DGzh5)'))
@@ -89,8 +84,7 @@ export class UserSchemasController {
   }
 
   @Delete(':id')
-  @Authenticated({ permission: 'userschema.delete' })
-  @ApiOperation({ operationId: 'DeleteUserSchema', summary: 'Delete an active or inactive schema' })
+  @ZitadelRoute(ZitadelService.UserSchemas, 'DeleteUserSchema', 'Delete an active or inactive schema')
   @ApiParam(ID)
   @ApiOkResponse({ type: UserSchemaDetailsResponse })
   @ApiBadRequestResponse(WRONG_STATE('Schema unknown (COMMA-Grg41)'))

@@ -16,37 +16,37 @@ const Schemas = ZitadelService.UserSchemas;
 export class UserSchemasGrpc {
   constructor(private readonly schemas: UserSchemasService) {}
 
-  @ZitadelRpc(Schemas, 'SearchUserSchemas', { permission: 'userschema.read' })
+  @ZitadelRpc(Schemas, 'SearchUserSchemas')
   search(@CurrentPrincipal() caller: Principal, @RpcRequest() request: unknown) {
     return this.schemas.search(caller, request);
   }
 
-  @ZitadelRpc(Schemas, 'GetUserSchema', { permission: 'userschema.read' })
+  @ZitadelRpc(Schemas, 'GetUserSchema')
   get(@CurrentPrincipal() caller: Principal, @RpcRequest() request: unknown) {
     return this.schemas.get(caller, request);
   }
 
-  @ZitadelRpc(Schemas, 'CreateUserSchema', { permission: 'userschema.write' })
+  @ZitadelRpc(Schemas, 'CreateUserSchema')
   create(@CurrentPrincipal() caller: Principal, @RpcRequest() request: unknown) {
     return this.schemas.create(caller, request);
   }
 
-  @ZitadelRpc(Schemas, 'PatchUserSchema', { permission: 'userschema.write' })
+  @ZitadelRpc(Schemas, 'PatchUserSchema')
   patch(@CurrentPrincipal() caller: Principal, @RpcRequest() request: unknown) {
     return this.schemas.patch(caller, request);
   }
 
-  @ZitadelRpc(Schemas, 'DeactivateUserSchema', { permission: 'userschema.write' })
+  @ZitadelRpc(Schemas, 'DeactivateUserSchema')
   deactivate(@CurrentPrincipal() caller: Principal, @RpcRequest() request: unknown) {
     return this.schemas.deactivate(caller, request);
   }
 
-  @ZitadelRpc(Schemas, 'ReactivateUserSchema', { permission: 'userschema.write' })
+  @ZitadelRpc(Schemas, 'ReactivateUserSchema')
   reactivate(@CurrentPrincipal() caller: Principal, @RpcRequest() request: unknown) {
     return this.schemas.reactivate(caller, request);
   }
 
-  @ZitadelRpc(Schemas, 'DeleteUserSchema', { permission: 'userschema.delete' })
+  @ZitadelRpc(Schemas, 'DeleteUserSchema')
   delete(@CurrentPrincipal() caller: Principal, @RpcRequest() request: unknown) {
     return this.schemas.delete(caller, request);
   }

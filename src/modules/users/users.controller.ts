@@ -1,8 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags, PickType } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiQuery, ApiTags, PickType } from '@nestjs/swagger';
 import { ErrorResponse } from '../../common/http/error-response.dto';
+import { ZitadelService } from '../../grpc/zitadel-descriptors';
+import { ZitadelRoute } from '../../grpc/zitadel-route.decorator';
 import { bodyField, restRequest } from '../../common/http/proto-json';
-import { Authenticated } from '../auth/authenticated.decorator';
 import { Principal } from '../auth/principal';
 import { CurrentPrincipal } from '../auth/request-principal';
 import { CreateUser, PatchUser, ResendContactEmailCodeRequest, ResendContactPhoneCodeRequest, SetEmail, SetPhone, USER_FIELD_NAMES, UserSearchFilter } from './dto/user-requests.dto';
@@ -37,8 +38,7 @@ export class UsersController {
 
   @Post('_search')
   @HttpCode(200)
-  @Authenticated()
-  @ApiOperation({ operationId: 'SearchUsers', summary: 'Search the users the caller may read; the body is a JSON array of filters (AND)' })
+  @ZitadelRoute(ZitadelService.Users, 'SearchUsers', 'Search the users the caller may read; the body is a JSON array of filters (AND)')
   @ApiQuery({ name: 'query.offset', required: false, type: String })
   @ApiQuery({ name: 'query.limit', required: false, type: Number })
   @ApiQuery({ name: 'query.desc', required: false, type: Boolean })
@@ -50,8 +50,7 @@ export class UsersController {
   }
 
   @Get(':id')
-  @Authenticated()
-  @ApiOperation({ operationId: 'GetUser', summary: 'Get a user (itself, or with user.read in its organization)' })
+  @ZitadelRoute(ZitadelService.Users, 'GetUser', 'Get a user (itself, or with user.read in its organization)')
   @ApiParam(ID)
   @ApiOkResponse({ type: GetUserResponse })
   @ApiNotFoundResponse(NOT_FOUND)
@@ -61,8 +60,7 @@ export class UsersController {
 
   @Post()
   @HttpCode(201)
-  @Authenticated()
-  @ApiOperation({ operationId: 'CreateUser', summary: 'Create a user in organization.orgId (else the caller\'s organization); needs user.write there' })
+  @ZitadelRoute(ZitadelService.Users, 'CreateUser', 'Create a user in organization.orgId (else the caller\'s organization); needs user.write there')
   @ApiQuery({ name: 'organization.orgId', required: false, description: 'the new user\'s organization; default: the caller\'s' })
   @ApiBody({ type: CreateUser })
   @ApiCreatedResponse({ type: UserCodesResponse })
@@ -72,8 +70,7 @@ export class UsersController {
   }
 
   @Patch(':id')
-  @Authenticated()
-  @ApiOperation({ operationId: 'PatchUser', summary: 'Change a user\'s schema, data and contact; "updated or left unchanged"' })
+  @ZitadelRoute(ZitadelService.Users, 'PatchUser', 'Change a user\'s schema, data and contact; "updated or left unchanged"')
   @ApiParam(ID)
   @ApiQuery(ORG)
   @ApiBody({ type: PatchUser, required: false })
@@ -84,8 +81,7 @@ export class UsersController {
   }
 
   @Delete(':id')
-  @Authenticated()
-  @ApiOperation({ operationId: 'DeleteUser', summary: 'Delete a user (itself, or with user.delete)' })
+  @ZitadelRoute(ZitadelService.Users, 'DeleteUser', 'Delete a user (itself, or with user.delete)')
   @ApiParam(ID)
   @ApiQuery(ORG)
   @ApiOkResponse({ type: UserDetailsResponse })
@@ -96,8 +92,7 @@ export class UsersController {
 
   @Post(':id/_deactivate')
   @HttpCode(200)
-  @Authenticated()
-  @ApiOperation({ operationId: 'DeactivateUser', summary: 'Deactivate an active user (needs user.write)' })
+  @ZitadelRoute(ZitadelService.Users, 'DeactivateUser', 'Deactivate an active user (needs user.write)')
   @ApiParam(ID)
   @ApiQuery(ORG)
   @ApiOkResponse({ type: UserDetailsResponse })
@@ -108,8 +103,7 @@ export class UsersController {
 
   @Post(':id/_activate')
   @HttpCode(200)
-  @Authenticated()
-  @ApiOperation({ operationId: 'ActivateUser', summary: 'Activate an inactive user (needs user.write)' })
+  @ZitadelRoute(ZitadelService.Users, 'ActivateUser', 'Activate an inactive user (needs user.write)')
   @ApiParam(ID)
   @ApiQuery(ORG)
   @ApiOkResponse({ type: UserDetailsResponse })
@@ -120,8 +114,7 @@ export class UsersController {
 
   @Post(':id/_lock')
   @HttpCode(200)
-  @Authenticated()
-  @ApiOperation({ operationId: 'LockUser', summary: 'Lock a user (needs user.write)' })
+  @ZitadelRoute(ZitadelService.Users, 'LockUser', 'Lock a user (needs user.write)')
   @ApiParam(ID)
   @ApiQuery(ORG)
   @ApiOkResponse({ type: UserDetailsResponse })
@@ -132,8 +125,7 @@ export class UsersController {
 
   @Post(':id/_unlock')
   @HttpCode(200)
-  @Authenticated()
-  @ApiOperation({ operationId: 'UnlockUser', summary: 'Unlock a locked user (needs user.write)' })
+  @ZitadelRoute(ZitadelService.Users, 'UnlockUser', 'Unlock a locked user (needs user.write)')
   @ApiParam(ID)
   @ApiQuery(ORG)
   @ApiOkResponse({ type: UserDetailsResponse })
@@ -143,8 +135,7 @@ export class UsersController {
   }
 
   @Put(':id/email')
-  @Authenticated()
-  @ApiOperation({ operationId: 'SetContactEmail', summary: 'Set the contact email; a code is sent unless returnCode or isVerified' })
+  @ZitadelRoute(ZitadelService.Users, 'SetContactEmail', 'Set the contact email; a code is sent unless returnCode or isVerified')
   @ApiParam(ID)
   @ApiQuery(ORG)
   @ApiBody({ type: SetEmail })
@@ -156,8 +147,7 @@ export class UsersController {
 
   @Post(':id/email/_verify')
   @HttpCode(200)
-  @Authenticated()
-  @ApiOperation({ operationId: 'VerifyContactEmail', summary: 'Verify the contact email with its code (5 wrong attempts invalidate it)' })
+  @ZitadelRoute(ZitadelService.Users, 'VerifyContactEmail', 'Verify the contact email with its code (5 wrong attempts invalidate it)')
   @ApiParam(ID)
   @ApiQuery(ORG)
   @ApiBody(CODE_BODY)
@@ -169,8 +159,7 @@ export class UsersController {
 
   @Post(':id/email/_resend')
   @HttpCode(200)
-  @Authenticated()
-  @ApiOperation({ operationId: 'ResendContactEmailCode', summary: 'Replace the pending email code with a new one' })
+  @ZitadelRoute(ZitadelService.Users, 'ResendContactEmailCode', 'Replace the pending email code with a new one')
   @ApiParam(ID)
   @ApiQuery(ORG)
   @ApiBody({ type: ResendContactEmailCodeBody, required: false, description: '{"sendCode":{…}}, {"returnCode":{}} or {}' })
@@ -181,8 +170,7 @@ export class UsersController {
   }
 
   @Put(':id/phone')
-  @Authenticated()
-  @ApiOperation({ operationId: 'SetContactPhone', summary: 'Set the contact phone (E.164); a code is sent unless returnCode or isVerified' })
+  @ZitadelRoute(ZitadelService.Users, 'SetContactPhone', 'Set the contact phone (E.164); a code is sent unless returnCode or isVerified')
   @ApiParam(ID)
   @ApiQuery(ORG)
   @ApiBody({ type: SetPhone })
@@ -194,8 +182,7 @@ export class UsersController {
 
   @Post(':id/phone/_verify')
   @HttpCode(200)
-  @Authenticated()
-  @ApiOperation({ operationId: 'VerifyContactPhone', summary: 'Verify the contact phone with its code (5 wrong attempts invalidate it)' })
+  @ZitadelRoute(ZitadelService.Users, 'VerifyContactPhone', 'Verify the contact phone with its code (5 wrong attempts invalidate it)')
   @ApiParam(ID)
   @ApiQuery(ORG)
   @ApiBody(CODE_BODY)
@@ -207,8 +194,7 @@ export class UsersController {
 
   @Post(':id/phone/_resend')
   @HttpCode(200)
-  @Authenticated()
-  @ApiOperation({ operationId: 'ResendContactPhoneCode', summary: 'Replace the pending phone code with a new one' })
+  @ZitadelRoute(ZitadelService.Users, 'ResendContactPhoneCode', 'Replace the pending phone code with a new one')
   @ApiParam(ID)
   @ApiQuery(ORG)
   @ApiBody({ type: ResendContactPhoneCodeBody, required: false, description: '{"sendCode":{}}, {"returnCode":{}} or {}' })
