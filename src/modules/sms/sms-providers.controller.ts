@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiTags, OmitType } from '@nestjs/swagger';
 import { ErrorResponse } from '../../common/http/error-response.dto';
+import { requestFrom } from '../../common/http/request-body';
 import { ZitadelService } from '../../grpc/zitadel-descriptors';
 import { ZitadelRoute } from '../../grpc/zitadel-route.decorator';
-import { requestFrom } from '../../common/http/request-body';
 import { Principal } from '../auth/principal';
 import { CurrentPrincipal } from '../auth/request-principal';
 import {

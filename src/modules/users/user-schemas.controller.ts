@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ErrorResponse } from '../../common/http/error-response.dto';
+import { bodyField, restRequest } from '../../common/http/proto-json';
 import { ZitadelService } from '../../grpc/zitadel-descriptors';
 import { ZitadelRoute } from '../../grpc/zitadel-route.decorator';
-import { bodyField, restRequest } from '../../common/http/proto-json';
 import { Principal } from '../auth/principal';
 import { CurrentPrincipal } from '../auth/request-principal';
 import { PatchUserSchema, USER_SCHEMA_FIELD_NAMES, UserSchema, UserSchemaSearchFilter } from './dto/user-schema-requests.dto';

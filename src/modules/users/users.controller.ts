@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiParam, ApiQuery, ApiTags, PickType } from '@nestjs/swagger';
 import { ErrorResponse } from '../../common/http/error-response.dto';
+import { bodyField, restRequest } from '../../common/http/proto-json';
 import { ZitadelService } from '../../grpc/zitadel-descriptors';
 import { ZitadelRoute } from '../../grpc/zitadel-route.decorator';
-import { bodyField, restRequest } from '../../common/http/proto-json';
 import { Principal } from '../auth/principal';
 import { CurrentPrincipal } from '../auth/request-principal';
 import { CreateUser, PatchUser, ResendContactEmailCodeRequest, ResendContactPhoneCodeRequest, SetEmail, SetPhone, USER_FIELD_NAMES, UserSearchFilter } from './dto/user-requests.dto';
