@@ -1,4 +1,5 @@
-// Three projects: fast unit tests beside the code; e2e suites that boot the real
+// Four projects: fast unit tests beside the code; medium suites that call the
+// application services on a real database without any transport; e2e suites that boot the real
 // app against MariaDB (and Redis); and the suites whose behaviour must be the same
 // on the embedded topology (SQLite, development issuer, no configuration), run a
 // second time there. NestJS 12 ships ESM only, so SWC also transforms those
@@ -35,6 +36,16 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      testTimeout: 30000,
+    },
+    {
+      ...shared,
+      // The application services called directly (no HTTP, no gRPC) on a real
+      // database of their own: each rule tested once, where it lives.
+      displayName: 'medium',
+      testMatch: ['<rootDir>/test/medium/**/*.medium-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup-medium.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       testTimeout: 30000,
     },
