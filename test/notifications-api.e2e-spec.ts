@@ -123,6 +123,24 @@ describe('Codes asked for through the API are delivered and verify', () => {
     expect((await contactOf(id)).email).toMatchObject({ address, isVerified: true });
   });
 
+  it('a urlTemplate link carries the values URL-encoded: an organization id with & and # cannot reshape it', async () => {
+    const org = 'org&next=https://evil.example/#x';
+    const id = (await createUser(t, owner, { schemaId, data: { name: 'Gigi' } }, org)).id;
+    const address = `encoded-${id}@example.com`;
+    const patched = await patch(id, { contact: { email: { address, sendCode: { urlTemplate: 'https://app.example.com/v?org={{- .OrgID -}}&code={{.Code}}' } } } });
+    expect(patched.status).toBe(200);
+
+    const mail = await eventually(() => smtp.mails.find((m) => m.to.includes(address)));
+    const text = mail.parts.find((p) => p.contentType === 'text/plain')?.body ?? '';
+    const html = mail.parts.find((p) => p.contentType === 'text/html')?.body ?? '';
+    const code = CODE.exec(/Your verification code is (\S+)\./.exec(text)?.[1] ?? '')?.[1];
+    expect(code).toMatch(/^[A-Z0-9]{6}$/);
+    const link = `https://app.example.com/v?org=org%26next%3Dhttps%3A%2F%2Fevil.example%2F%23x&code=${code}`;
+    expect(text).toContain(link);
+    expect(html).toContain(`href="${link.replace('&code', '&amp;code')}"`);
+    expect(mail.raw).not.toContain('evil.example/#');
+  });
+
   it('a token rotated with PUT /admin/v1/sms/twilio/{id}/token is what the next message carries', async () => {
     const rotated = await t.request('PUT', `/admin/v1/sms/twilio/${providerId}/token`, { token: owner, body: { token: 'api-rotated-token' } });
     expect(rotated.status).toBe(200);

@@ -52,4 +52,41 @@ describe('URL template (Go text/template subset)', () => {
   it.each([['{{.Foo}}'], ['{{.code}}'], ['{{ .userID }}']])('refuses the unknown field %s with DOMAIN-ieYa7', (template) => {
     expect(errorIdOf(template)).toBe('DOMAIN-ieYa7');
   });
+
+  it('accepts Go trim markers and trims the white space next to them, as Go does', () => {
+    expect(renderUrlTemplate('x/{{- .Code -}}/y', values)).toBe('x/K3T9QZ/y');
+    expect(renderUrlTemplate('https://x.example/?c= \n {{- .Code -}} \t&u={{.UserID}}', values)).toBe('https://x.example/?c=K3T9QZ&u=69629026806489455');
+    expect(renderUrlTemplate('a {{- .Code}} b {{.OrgID -}} c', values)).toBe('aK3T9QZ b 69629023906488334c');
+    expect(renderUrlTemplate('   {{- .Code -}}   ', values)).toBe('K3T9QZ');
+  });
+
+  it.each([
+    ['a dash without the space Go requires', '{{-.Code}}'],
+    ['a closing dash without the space Go requires', '{{.Code-}}'],
+    ['a dash after a space', '{{ - .Code}}'],
+    ['a nested action', '{{ {{.Code}} }}'],
+    ['an action inside an action', '{{.Code {{.OrgID}}}}'],
+    ['a second opening inside an action', 'https://x/{{{{.Code}}'],
+  ])('refuses %s with DOMAIN-oGh5e', (_case, template) => {
+    expect(errorIdOf(template)).toBe('DOMAIN-oGh5e');
+  });
+
+  it('refuses an unknown field behind trim markers with DOMAIN-ieYa7', () => {
+    expect(errorIdOf('{{- .Password -}}')).toBe('DOMAIN-ieYa7');
+  });
+
+  it('renders with the grammar it checks: the same refusals, the same parts', () => {
+    expect(() => renderUrlTemplate('x/{{.Email}}', values)).toThrow(/unknown field .Email/);
+    expect(() => renderUrlTemplate('x/{{if .Code}}y{{end}}', values)).toThrow(/only/);
+    expect(parseUrlTemplate('x/{{- .Code -}}')).toEqual([{ text: 'x/' }, { field: 'Code' }]);
+  });
+
+  it('parses huge templates: many actions, long runs of white space, a long unclosed action', () => {
+    const many = 'https://x.example/?'.concat('c={{- .Code -}}&'.repeat(50_000));
+    expect(renderUrlTemplate(many, values)).toBe('https://x.example/?'.concat('c=K3T9QZ&'.repeat(50_000)));
+    const spaces = ' '.repeat(200_000);
+    expect(renderUrlTemplate(`a${spaces}{{- .Code -}}${spaces}b${spaces}`, values)).toBe(`aK3T9QZb${spaces}`);
+    expect(errorIdOf(`{{${spaces}.Code${spaces}`)).toBe('DOMAIN-oGh5e');
+    expect(errorIdOf(`{{${spaces}x}}`)).toBe('DOMAIN-oGh5e');
+  });
 });

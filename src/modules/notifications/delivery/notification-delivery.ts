@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { SecretBox } from '../../../common/crypto/secret-box';
 import { UnitOfWork } from '../../../common/persistence/unit-of-work';
+import { renderUrlTemplate } from '../../../common/templates/url-template';
 import { Clock } from '../../../common/time/clock';
 import { AppConfig } from '../../../config/app-config';
 import { APP_CONFIG } from '../../../config/config.module';
@@ -9,7 +10,6 @@ import { EmailSender } from '../email/email-sender';
 import { NotificationEntity, outboxCodeAad } from '../notification.entity';
 import { NotificationRepository } from '../notification.repository';
 import { DeliveryMark, NotificationQueue, SentMark } from '../queue/notification-queue';
-import { renderUrlTemplate } from '../render-url-template';
 import { ActiveSmsProvider } from '../sms/active-sms-provider';
 import { SentMessage, SmsMessage, SmsSender } from '../sms/sms-sender';
 import { ClassifiedFailure, DeliveryError, ProviderHttpError, classifyDeliveryError } from './delivery-error';
