@@ -13,7 +13,6 @@ import { NotificationQueue } from './queue/notification-queue';
 import { createNotificationQueue } from './queue/notification-queue.factory';
 import { OutboxRelay } from './relay/outbox-relay';
 import { ActiveSmsProvider } from './sms/active-sms-provider';
-import { PhoneVerificationGateway } from './sms/phone-verification-gateway';
 
 @Global()
 @Module({
@@ -28,9 +27,8 @@ import { PhoneVerificationGateway } from './sms/phone-verification-gateway';
     NotificationDelivery,
     ActiveSmsProvider,
     EmailSender,
-    PhoneVerificationGateway,
     NotificationRuntime,
   ],
-  exports: [NotificationOutbox, PhoneVerificationGateway],
+  exports: [NotificationOutbox],
 })
 export class NotificationsModule {}

@@ -74,13 +74,6 @@ export class ActiveSmsProvider {
     return provider ? this.build(provider) : null;
   }
 
-  /** The active provider when it is Twilio with a Verify service (then Twilio makes and checks phone codes). */
-  async twilioVerify(): Promise<TwilioSmsSender | null> {
-    const provider = await this.providers.findActive(this.unitOfWork.reader, this.instance.instanceId);
-    if (!provider || provider.kind !== 'twilio' || !provider.twilioVerifyServiceSid) return null;
-    return this.buildTwilio(provider);
-  }
-
   private build(provider: SmsProviderEntity): SmsSender {
     if (provider.kind === 'twilio') return this.buildTwilio(provider);
     const signingKey = this.secrets.open(

@@ -74,22 +74,6 @@ export class TwilioSmsSender implements SmsSender {
     return { providerMessageId: verification.sid ?? null };
   }
 
-  /**
-   * Asks Twilio Verify whether `code` is the pending code of `to`. A code that
-   * is wrong, expired, already used or tried too often is simply not valid.
-   */
-  async checkVerification(to: string, code: string): Promise<boolean> {
-    const serviceSid = this.requireVerifyService();
-    try {
-      const check = await twilioCall(() => this.client.verify.v2.services(serviceSid).verificationChecks.create({ to, code }));
-      return check.status === 'approved';
-    } catch (error) {
-      // 20404: no pending verification (expired, approved, or never started); 60202: max check attempts.
-      if (error instanceof ProviderHttpError && (error.status === 404 || error.providerCode === 20404 || error.providerCode === 60202)) return false;
-      throw error;
-    }
-  }
-
   private requireVerifyService(): string {
     if (!this.credentials.verifyServiceSid) {
       throw new DeliveryError('permanent', `Twilio provider ${this.providerId} has no Verify service, and the notification carries no code`);
