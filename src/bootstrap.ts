@@ -9,10 +9,11 @@ import { RestExceptionFilter } from './common/errors/rest-exception.filter';
 import { OutageReporter } from './common/errors/zitadel-error';
 import { KEEP_ALIVE_TIMEOUT_MS, createHttpAdapter } from './common/http/http-adapter';
 import { installJsonBodyParser } from './common/http/json-body-parser';
-import { requestLogHook } from './common/logging/request-log';
+import { httpCallHook } from './common/logging/request-log';
+import { RpcInstrumentation } from './common/instrumentation/rpc-instrumentation';
 import { PinoNestLogger } from './common/logging/app-logger';
 import { ROOT_LOGGER, RootLogger } from './common/logging/logging.module';
-import { RestMetrics } from './metrics/rest-metrics.hook';
+import { MetricsService } from './metrics/metrics.service';
 import { RestRpcNames } from './metrics/rest-rpc-names';
 import { attachGrpc } from './grpc/attach-grpc';
 import { setupSwagger } from './swagger';
@@ -27,14 +28,14 @@ export async function createApp(config: AppConfig, options: AppOptions = {}): Pr
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(PinoNestLogger));
   app.useGlobalFilters(new RestExceptionFilter(app.get(OutageReporter)));
-  const logger = app.get<RootLogger>(ROOT_LOGGER);
-  adapter.setOnRequestHook(requestLogHook(logger));
+  // One instrumentation for every transport: request ids, RPC metrics and call lines.
+  const instrumentation = new RpcInstrumentation(app.get<RootLogger>(ROOT_LOGGER), app.get(MetricsService), app.get(RestRpcNames));
+  adapter.setOnRequestHook(httpCallHook(instrumentation));
   const fastify = app.getHttpAdapter().getInstance();
   installJsonBodyParser(fastify);
-  app.get(RestMetrics).install(fastify);
   // Node's headersTimeout must outlast the keep-alive timeout, or a slow request on a reused connection is cut.
   app.getHttpServer().headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
-  attachGrpc(app, config, logger);
+  attachGrpc(app, config, instrumentation);
   const document = setupSwagger(app, config);
   app.get(RestRpcNames).learn(document);
   return app;

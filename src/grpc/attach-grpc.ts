@@ -1,8 +1,6 @@
 import { INestApplication } from '@nestjs/common';
-import type { Logger } from 'pino';
-import { grpcCallLogger } from '../common/logging/grpc-call-log';
+import { RpcInstrumentation } from '../common/instrumentation/rpc-instrumentation';
 import { AppConfig } from '../config/app-config';
-import { MetricsService } from '../metrics/metrics.service';
 import { OutageReporter } from '../common/errors/zitadel-error';
 import { GrpcHealth } from './grpc-health';
 import { reflectionFor } from './grpc-reflection';
@@ -16,16 +14,14 @@ const servers = new WeakMap<INestApplication, ZitadelGrpcServer>();
 /**
  * Makes the application hybrid: native gRPC on GRPC_PORT as a Nest
  * microservice (sharing the app's enhancers), with health and reflection, and
- * gRPC-web on the HTTP port; each native call gets a log line (gRPC-web's
- * come from the HTTP request log). Call before the HTTP server is initialised, so
+ * gRPC-web on the HTTP port; both report their calls to the app's
+ * RpcInstrumentation (gRPC-web's through its HTTP request's call scope). Call before the HTTP server is initialised, so
  * gRPC-web sits ahead of Nest's routes; the gRPC listener starts with
  * app.startAllMicroservices().
  */
-export function attachGrpc(app: INestApplication, config: AppConfig, logger: Logger): void {
+export function attachGrpc(app: INestApplication, config: AppConfig, instrumentation: RpcInstrumentation): void {
   const api = zitadelApi();
-  const logCall = grpcCallLogger(logger);
   const health = app.get(GrpcHealth);
-  const metrics = app.get(MetricsService);
   const server = new ZitadelGrpcServer(api, {
     host: config.host,
     port: config.grpcPort,
@@ -33,17 +29,13 @@ export function attachGrpc(app: INestApplication, config: AppConfig, logger: Log
       health.addToServer(grpcServer, api.services.map((service) => service.typeName));
       reflectionFor(api).addToServer(grpcServer);
     },
-    onCall: (rpc, code, seconds, call) => {
-      metrics.recordRpc(rpc, 'grpc', code, seconds);
-      if (call) logCall(call.path, call.metadata, code, seconds, call.outage);
-    },
+    instrumentation,
   });
   app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
   const gateway = new GrpcWebGateway(
     api,
     server,
     new GrpcWebCors(config.corsOrigins),
-    (rpc, code, seconds) => metrics.recordRpc(rpc, 'grpc-web', code, seconds),
     app.get(OutageReporter),
   );
   app.use(gateway.middleware);

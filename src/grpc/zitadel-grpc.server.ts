@@ -4,7 +4,7 @@ import { GrpcMethodStreamingType, ServerGrpc } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import { GrpcStatusError } from '../common/errors/grpc-status';
 import { DependencyUnavailableError, invalidArgument, unimplemented } from '../common/errors/zitadel-error';
-import { REQUEST_ID_METADATA, requestIdFrom } from '../common/logging/request-log';
+import { REQUEST_ID_METADATA, RpcInstrumentation } from '../common/instrumentation/rpc-instrumentation';
 import { UndecodableRequest, packageDefinitionOf } from './package-definition';
 import { ZitadelApi } from './zitadel-descriptors';
 
@@ -13,16 +13,9 @@ export interface ZitadelGrpcServerOptions {
   port: number;
   /** Adds services beside ZITADEL's (health, reflection) once the server exists. */
   addServices?: (server: Server) => void;
-  /** Told about every finished unary call of ZITADEL's services (metrics, the call log). */
-  onCall?: CallObserver;
+  /** Every call of ZITADEL's services starts and ends a call scope here (request id, metrics, the call log). */
+  instrumentation?: RpcInstrumentation;
 }
-
-/**
- * rpc = ZITADEL's method name (e.g. PatchUser), code = the gRPC status code
- * answered; `call` (native gRPC only) = the method's path, the call's metadata
- * and whether it was refused because a dependency is down.
- */
-export type CallObserver = (rpc: string, code: number, seconds: number, call?: { path: string; metadata?: Metadata; outage: boolean }) => void;
 
 /** 4 MiB, grpc-go's default, which ZITADEL keeps. */
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -36,7 +29,7 @@ const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 export class ZitadelGrpcServer extends ServerGrpc {
   private boundPort?: number;
   private listener?: Server;
-  private readonly onCall?: CallObserver;
+  private readonly instrumentation?: RpcInstrumentation;
 
   constructor(api: ZitadelApi, settings: ZitadelGrpcServerOptions) {
     super({
@@ -45,7 +38,7 @@ export class ZitadelGrpcServer extends ServerGrpc {
       packageDefinition: packageDefinitionOf(api.services),
       onLoadPackageDefinition: (_definition: unknown, server: Server) => settings.addServices?.(server),
     });
-    this.onCall = settings.onCall;
+    this.instrumentation = settings.instrumentation;
   }
 
   /** The port the server listens on, once started. */
@@ -93,14 +86,13 @@ export class ZitadelGrpcServer extends ServerGrpc {
     for (const [method, definition] of Object.entries(grpcService.service)) {
       const handler = implementation[method] as UntypedHandleCall | undefined;
       // An RPC without a handler is UNIMPLEMENTED whatever it is sent.
-      implementation[method] = withRequestId(
-        handler ? refusingUndecodable(handler, definition.responseStream) : unimplementedHandler(definition.path, definition.responseStream),
-      );
-      const onCall = this.onCall;
-      // Every RPC served here is unary; streaming ones (none implemented) are not measured.
-      if (onCall && !definition.requestStream && !definition.responseStream) {
-        implementation[method] = measuredUnary(implementation[method] as UnaryHandler, method, definition.path, onCall);
-      }
+      const served = handler ? refusingUndecodable(handler, definition.responseStream) : unimplementedHandler(definition.path, definition.responseStream);
+      const instrumentation = this.instrumentation;
+      // Every RPC served here is unary; streaming ones (none implemented) only get their request id.
+      implementation[method] =
+        instrumentation && !definition.requestStream && !definition.responseStream
+          ? instrumentedUnary(served as UnaryHandler, method, definition.path, instrumentation)
+          : withRequestId(served);
     }
     return implementation;
   }
@@ -130,9 +122,13 @@ export function unimplementedRpc(path: string): GrpcStatusError {
  * the call's metadata so that every log line about the call (its own line,
  * an unexpected error's) names the same id.
  */
+function settleRequestId(metadata: Metadata | undefined, id: string = RpcInstrumentation.requestId(metadata?.get(REQUEST_ID_METADATA)[0])): void {
+  metadata?.set(REQUEST_ID_METADATA, id);
+}
+
 function withRequestId(handler: UntypedHandleCall): UntypedHandleCall {
   return ((call: { metadata?: Metadata }, ...rest: unknown[]) => {
-    call.metadata?.set(REQUEST_ID_METADATA, requestIdFrom(call.metadata.get(REQUEST_ID_METADATA)[0]));
+    settleRequestId(call.metadata);
     return (handler as (...args: unknown[]) => unknown)(call, ...rest);
   }) as UntypedHandleCall;
 }
@@ -158,16 +154,24 @@ function unimplementedHandler(path: string, responseStream: boolean): UntypedHan
 type UnaryHandler = (call: unknown, callback: sendUnaryData<unknown>) => unknown;
 
 /**
- * Reports a unary call when its answer is handed to grpc-js: guards, filters
- * and UNIMPLEMENTED included, since all of them end in the callback.
+ * Native gRPC's entry into the instrumentation: a call scope from the call's
+ * arrival to its answer handed to grpc-js (guards, filters and UNIMPLEMENTED
+ * included, since all of them end in the callback).
  */
-function measuredUnary(handler: UnaryHandler, rpc: string, path: string, onCall: CallObserver): UnaryHandler {
+function instrumentedUnary(handler: UnaryHandler, rpc: string, path: string, instrumentation: RpcInstrumentation): UnaryHandler {
   return (call, callback) => {
-    const started = process.hrtime.bigint();
+    const metadata = (call as { metadata?: Metadata }).metadata;
+    const scope = instrumentation.start({
+      transport: 'grpc',
+      givenRequestId: metadata?.get(REQUEST_ID_METADATA)[0],
+      line: { method: 'POST', url: path },
+      metered: true,
+      rpc,
+    });
+    settleRequestId(metadata, scope.requestId);
     return handler(call, (error, ...rest) => {
-      const metadata = (call as { metadata?: Metadata }).metadata;
       const outage = error instanceof GrpcStatusError && error.error instanceof DependencyUnavailableError;
-      onCall(rpc, error ? statusCodeOf(error) : Status.OK, Number(process.hrtime.bigint() - started) / 1e9, { path, metadata, outage });
+      scope.end({ code: error ? statusCodeOf(error) : Status.OK, outage });
       (callback as (...args: unknown[]) => void)(error, ...rest);
     });
   };

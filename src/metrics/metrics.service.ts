@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-export type Transport = 'rest' | 'grpc' | 'grpc-web';
+import type { Transport } from '../common/instrumentation/rpc-instrumentation';
+
+export type { Transport };
 
 /** What a queue-depth collector reports: one number, or one per state (waiting, delayed, failed…). */
 export type QueueDepth = number | Record<string, number>;

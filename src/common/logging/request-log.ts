@@ -1,12 +1,18 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
+import { grpcCodeOfAnswer } from '../errors/rest-exception.filter';
+import { GrpcCode } from '../errors/zitadel-error';
 import { isOutageAnswer } from '../http/outage-answers';
+import { CallScope, RpcInstrumentation } from '../instrumentation/rpc-instrumentation';
+
+export { OUTAGE_REQUEST_LINE, REQUEST_ID_METADATA } from '../instrumentation/rpc-instrumentation';
 
 /** Probes and scrapes: polled every few seconds, they would drown the requests worth reading. */
 const UNLOGGED = /^\/(healthz|readyz|metrics)(\?|$)/;
+
+/** Paths that are not API calls: scraping and probing must not count as traffic. */
+const NOT_API = /^\/(metrics|healthz|readyz|docs|\.well-known|oauth\/v2\/keys)(\/|$|\?)/;
 
 /**
  * Fastify's request id (genReqId): a well-formed X-Request-Id, else a fresh
@@ -15,30 +21,26 @@ const UNLOGGED = /^\/(healthz|readyz|metrics)(\?|$)/;
  * to the handler as metadata) then names the same id as the request's line.
  */
 export function requestIdOf(request: IncomingMessage): string {
-  const id = requestIdFrom(request.headers['x-request-id']);
+  const id = RpcInstrumentation.requestId(request.headers['x-request-id']);
   request.headers['x-request-id'] = id;
   return id;
 }
 
-/** The message of the line of a request refused because a dependency is down (an info line; see DatabaseAvailability). */
-export const OUTAGE_REQUEST_LINE = 'request refused: a dependency is unavailable';
-
-/** Where a native gRPC call carries its request id (ZitadelGrpcServer settles it as the call arrives). */
-export const REQUEST_ID_METADATA = 'x-request-id';
-
 /** The id a client gave its request (X-Request-Id header or metadata entry) when it is well-formed, else a fresh UUID. */
-export function requestIdFrom(given: unknown): string {
-  return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+export const requestIdFrom = RpcInstrumentation.requestId;
+
+const scopes = new WeakMap<IncomingMessage, CallScope>();
+
+/** The call scope of an HTTP request, for a layer that serves it ahead of the routes (the gRPC-web gateway). */
+export function httpCallScopeOf(request: IncomingMessage): CallScope | undefined {
+  return scopes.get(request);
 }
 
 /**
- * One JSON line per HTTP request (REST, gRPC-web, Swagger; native gRPC calls
- * have theirs from grpc-call-log.ts), written when its
- * answer is done or the client went away: request id, method, path (never the
- * query string, which may carry a token), status and time taken. What the
- * line may carry is decided by the logger's serializers and redaction
- * (logger-options.ts); `logger` is the application's root logger
- * (logging.module.ts).
+ * The HTTP transport's entry into the instrumentation (REST, gRPC-web,
+ * Swagger): every request starts a call scope, ended when its answer is done
+ * or the client went away. The line names the path, never the query string,
+ * which may carry a token.
  *
  * Why not pino-http's middleware (through nestjs-pino), which wrote these lines
  * once: it builds a child logger per request (its bindings serialized and
@@ -52,26 +54,63 @@ export function requestIdFrom(given: unknown): string {
  * An onRequest hook; bootstrap.ts installs it as the Fastify adapter's own
  * (`setOnRequestHook`), which runs before Nest's middleware, so that it also
  * sees the gRPC-web calls that a middleware answers without reaching a route.
+ * A gRPC-web call is counted by its RPC, which the gateway settles on the scope.
  */
-export function requestLogHook(logger: Logger) {
+export function httpCallHook(instrumentation: RpcInstrumentation) {
   return (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
-    if (!UNLOGGED.test(request.url)) {
-      const started = performance.now();
-      const response = reply.raw;
-      response.once('close', () => {
-        const line = {
-          req: { id: request.id, method: request.method, url: request.url },
-          // The response itself: its serializer reads a status only once headers were sent.
-          res: response,
-          responseTime: Math.round(performance.now() - started),
-        };
-        if (!response.writableFinished) logger.warn(line, 'request aborted');
+    const grpc = request.headers['content-type']?.startsWith('application/grpc') === true;
+    const scope = instrumentation.start({
+      transport: grpc ? 'grpc-web' : 'rest',
+      givenRequestId: request.id,
+      line: UNLOGGED.test(request.url) ? undefined : { method: request.method, url: request.url },
+      metered: !NOT_API.test(request.url),
+    });
+    scopes.set(request.raw, scope);
+    const response = reply.raw;
+    response.once('close', () =>
+      scope.end({
+        code: scope.settledCode ?? grpcCodeOfAnswer(response) ?? codeOfStatus(response.statusCode),
+        aborted: !response.writableFinished,
         // A dependency's outage is one warning of its own (DatabaseAvailability), not an error per refused request.
-        else if (isOutageAnswer(response)) logger.info(line, OUTAGE_REQUEST_LINE);
-        else if (response.statusCode >= 500) logger.error(line, 'request failed');
-        else logger.info(line, 'request completed');
-      });
-    }
+        outage: isOutageAnswer(response),
+        response,
+        route: grpc ? undefined : { method: request.method, routePath: request.routeOptions.url, path: request.url },
+      }),
+    );
     done();
   };
+}
+
+/** The request log alone (no metrics): the HTTP entry on an instrumentation without a meter. */
+export function requestLogHook(logger: Logger) {
+  return httpCallHook(new RpcInstrumentation(logger));
+}
+
+/** For answers that did not pass the exception filter (successes, and anything else). */
+function codeOfStatus(status: number): GrpcCode {
+  if (status < 400) return GrpcCode.OK;
+  switch (status) {
+    case 400:
+      return GrpcCode.INVALID_ARGUMENT;
+    case 401:
+      return GrpcCode.UNAUTHENTICATED;
+    case 403:
+      return GrpcCode.PERMISSION_DENIED;
+    case 404:
+      return GrpcCode.NOT_FOUND;
+    case 409:
+      return GrpcCode.ABORTED;
+    case 429:
+      return GrpcCode.RESOURCE_EXHAUSTED;
+    case 499:
+      return GrpcCode.CANCELLED;
+    case 501:
+      return GrpcCode.UNIMPLEMENTED;
+    case 503:
+      return GrpcCode.UNAVAILABLE;
+    case 504:
+      return GrpcCode.DEADLINE_EXCEEDED;
+    default:
+      return status >= 500 ? GrpcCode.INTERNAL : GrpcCode.UNKNOWN;
+  }
 }

@@ -1,5 +1,5 @@
 import { DescMessage, DescMethod, Message } from '@bufbuild/protobuf';
-import { Code, ConnectError, createConnectRouter } from '@connectrpc/connect';
+import { Code, ConnectError, createConnectRouter, createContextKey, createContextValues } from '@connectrpc/connect';
 import type { UniversalHandler } from '@connectrpc/connect/protocol';
 import { universalRequestFromNodeRequest, universalResponseToNodeResponse } from '@connectrpc/connect-node';
 import { Metadata } from '@grpc/grpc-js';
@@ -8,8 +8,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GrpcExceptionFilter } from '../../common/errors/grpc-exception.filter';
 import { GrpcStatusError } from '../../common/errors/grpc-status';
 import { GrpcCode, OutageReporter } from '../../common/errors/zitadel-error';
+import type { CallScope } from '../../common/instrumentation/rpc-instrumentation';
+import { httpCallScopeOf } from '../../common/logging/request-log';
 import { ZitadelApi } from '../zitadel-descriptors';
-import { CallObserver, ZitadelGrpcServer, unimplementedRpc } from '../zitadel-grpc.server';
+import { ZitadelGrpcServer, unimplementedRpc } from '../zitadel-grpc.server';
 import { GrpcWebCors } from './grpc-web-cors';
 import { decodeTextRequest, encodeTextResponse, isGrpcWebText } from './grpc-web-text';
 
@@ -17,6 +19,8 @@ const GRPC_WEB_CONTENT_TYPE = /^application\/grpc-web/i;
 /** Request headers that become gRPC metadata, as ZITADEL's gateway forwards them. */
 const FORWARDED_HEADER = /^(authorization|accept-language|x-request-id|x-zitadel-[a-z0-9-]+)$/;
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+/** The call scope of the HTTP request that carries a call, handed to the RPC's implementation. */
+const CALL_SCOPE = createContextKey<CallScope | undefined>(undefined);
 
 type NextFunction = (error?: unknown) => void;
 
@@ -39,8 +43,6 @@ export class GrpcWebGateway {
     api: ZitadelApi,
     private readonly server: ZitadelGrpcServer,
     private readonly cors: GrpcWebCors,
-    /** Told about every call (metrics); unknown methods are reported as "unmatched". */
-    private readonly onCall: CallObserver = () => undefined,
     outages?: OutageReporter,
   ) {
     this.errors = new GrpcExceptionFilter(outages);
@@ -86,16 +88,15 @@ export class GrpcWebGateway {
     if (!handler) {
       // Trailers-only answer, as a gRPC-web proxy gives for an unknown method.
       // Never the raw path as a label: it is whatever the client sent.
-      const started = process.hrtime.bigint();
       const status = unimplementedRpc(path);
-      this.onCall('unmatched', status.code, Number(process.hrtime.bigint() - started) / 1e9);
+      httpCallScopeOf(request)?.settle('unmatched', status.code, 'grpc-web');
       response
         .writeHead(200, { 'content-type': contentType.split(';')[0], 'grpc-status': String(status.code), 'grpc-message': encodeURIComponent(status.details) })
         .end();
       return;
     }
     const text = isGrpcWebText(contentType);
-    let universalRequest = universalRequestFromNodeRequest(request, response, undefined, undefined);
+    let universalRequest = universalRequestFromNodeRequest(request, response, undefined, createContextValues().set(CALL_SCOPE, httpCallScopeOf(request)));
     if (text) universalRequest = decodeTextRequest(universalRequest);
     let universalResponse = await handler(universalRequest);
     if (text) universalResponse = encodeTextResponse(universalResponse, contentType);
@@ -104,16 +105,16 @@ export class GrpcWebGateway {
 
   private route(router: ReturnType<typeof createConnectRouter>, method: DescMethod): void {
     const path = `/${method.parent.typeName}/${method.name}`;
-    const implementation = async (request: Message, context: { requestHeader: Headers }): Promise<Message> => {
-      const started = process.hrtime.bigint();
-      const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    // The status is settled on the HTTP request's call scope, which ends (logs, counts) with the answer.
+    const implementation = async (request: Message, context: { requestHeader: Headers; values: ReturnType<typeof createContextValues> }): Promise<Message> => {
+      const scope = context.values.get(CALL_SCOPE);
       try {
         const response = await this.server.invoke(path, request, metadataFrom(context.requestHeader));
-        this.onCall(method.name, GrpcCode.OK, seconds());
+        scope?.settle(method.name, GrpcCode.OK, 'grpc-web');
         return response;
       } catch (error) {
         const connectError = this.toConnectError(error, path);
-        this.onCall(method.name, connectError.code, seconds());
+        scope?.settle(method.name, connectError.code, 'grpc-web');
         throw connectError;
       }
     };
