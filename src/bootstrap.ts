@@ -24,12 +24,13 @@ import { setupSwagger } from './swagger';
  * with listen()).
  */
 export async function createApp(config: AppConfig, options: AppOptions = {}): Promise<INestApplication> {
-  const adapter = createHttpAdapter();
+  let instrumentation: RpcInstrumentation | undefined;
+  const adapter = createHttpAdapter(() => instrumentation);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(PinoNestLogger));
   app.useGlobalFilters(new RestExceptionFilter(app.get(OutageReporter)));
   // One instrumentation for every transport: request ids, RPC metrics and call lines.
-  const instrumentation = new RpcInstrumentation(app.get<RootLogger>(ROOT_LOGGER), app.get(MetricsService), app.get(RestRpcNames));
+  instrumentation = new RpcInstrumentation(app.get<RootLogger>(ROOT_LOGGER), app.get(MetricsService), app.get(RestRpcNames));
   adapter.setOnRequestHook(httpCallHook(instrumentation));
   const fastify = app.getHttpAdapter().getInstance();
   installJsonBodyParser(fastify);

@@ -127,6 +127,17 @@ describe('access token checks beyond the signature', () => {
     expectZitadelError({ status: answer.status, body: answer.body, headers: new Headers(), text: JSON.stringify(answer.body) }, 400, 3, 'GATEWAY-BadHttp');
   });
 
+  it('counts the requests the HTTP parser refused in /metrics, as unmatched REST calls', async () => {
+    const counted = async (code: number) => {
+      const { text } = await t.request('GET', '/metrics');
+      const match = new RegExp(`^identity_rpc_requests_total\\{rpc="unmatched",transport="rest",code="${code}"\\} (\\d+)$`, 'm').exec(text);
+      return match ? Number(match[1]) : 0;
+    };
+    const before = await counted(8);
+    expect((await rawHttp(t.url, `GET /x HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)).status).toBe(431);
+    expect(await counted(8)).toBe(before + 1);
+  });
+
   it('applies the same checks over native gRPC', async () => {
     for (const token of [forge({ claims: { iat: nowSeconds() + TEN_YEARS } }), forge({ claims: { iat: 'yesterday' } }), forge({ header: { b64: false, crit: ['b64'] } })]) {
       expect(await grpcFailure((o) => usersClient(t, token).searchUsers({}, o))).toMatchObject({ code: 16, detail: { id: 'APP-BxUSiL' } });

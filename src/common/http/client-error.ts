@@ -1,6 +1,7 @@
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { GrpcCode, ZitadelError, toErrorBody } from '../errors/zitadel-error';
+import type { RpcInstrumentation } from '../instrumentation/rpc-instrumentation';
 
 interface ClientErrorAnswer {
   status: number;
@@ -28,19 +29,31 @@ export function clientErrorAnswer(code: string | undefined): ClientErrorAnswer {
 /**
  * The HTTP server's 'clientError' handler (Fastify's `clientErrorHandler`):
  * errors met before a request exists are answered on the socket in ZITADEL's
- * error shape, then the connection is closed.
+ * error shape, then the connection is closed. The answer is a call of its own
+ * to the instrumentation (an "unmatched" REST call, with no method or path:
+ * the parser read none it could trust); `instrumentation` is late-bound since
+ * the adapter exists before the application.
  */
-export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+export function clientErrorHandler(instrumentation: () => RpcInstrumentation | undefined = () => undefined) {
+  return (error: Error & { code?: string }, socket: Socket): void => answerClientError(error, socket, instrumentation());
+}
+
+export function answerClientError(error: Error & { code?: string }, socket: Socket, instrumentation?: RpcInstrumentation): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   if (!socket.writable) {
     socket.destroy();
     return;
   }
+  const call = instrumentation?.start({ transport: 'rest', givenRequestId: undefined, line: { method: '-', url: '-' }, metered: true, rpc: 'unmatched' });
   const { status, error: answer } = clientErrorAnswer(error.code);
   const body = JSON.stringify(toErrorBody(answer));
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
   // The rest of the refused request is not read: once the answer is out, the connection goes.
-  socket.once('finish', () => socket.destroy());
+  socket.once('finish', () => {
+    // The line's serializer reads a status from what stands for the answer.
+    call?.end({ code: answer.code, response: { statusCode: status, headersSent: true } as ServerResponse });
+    socket.destroy();
+  });
 }

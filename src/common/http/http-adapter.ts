@@ -3,7 +3,8 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { answerError } from '../errors/rest-exception.filter';
 import { requestIdOf } from '../logging/request-log';
-import { answerClientError } from './client-error';
+import type { RpcInstrumentation } from '../instrumentation/rpc-instrumentation';
+import { clientErrorHandler } from './client-error';
 import { MAX_JSON_BODY_BYTES } from './json-body-parser';
 
 /**
@@ -24,7 +25,7 @@ export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
  * trailing slash ignored. Ids in paths may be as long as the API allows (200
  * characters, more in UTF-8 escapes), not Fastify's default of 100.
  */
-export function createHttpAdapter(): FastifyAdapter {
+export function createHttpAdapter(instrumentation: () => RpcInstrumentation | undefined = () => undefined): FastifyAdapter {
   const logger = new Logger('Http');
   return new FastifyAdapter({
     bodyLimit: MAX_JSON_BODY_BYTES,
@@ -35,7 +36,7 @@ export function createHttpAdapter(): FastifyAdapter {
     genReqId: requestIdOf,
     // A URL Fastify cannot decode never reaches Nest's routes or error handler.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => answerError(reply, error, logger, request),
-    // Nor does a request Node's HTTP parser refuses (headers over Node's 16 KiB, broken HTTP).
-    clientErrorHandler: answerClientError,
+    // Nor does a request Node's HTTP parser refuses (headers over Node's 16 KiB, broken HTTP); it is still logged and counted.
+    clientErrorHandler: clientErrorHandler(instrumentation),
   });
 }
