@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, Injectable, Logger, Optional, RpcExceptionFilter } from '@nestjs/common';
 import { Observable, throwError } from 'rxjs';
 import { INTERNAL_ERROR, normalizeError } from './error-normalizer';
-import { REQUEST_ID_METADATA } from '../logging/request-log';
+import { REQUEST_ID_METADATA } from '../instrumentation/rpc-instrumentation';
 import { GrpcStatusError } from './grpc-status';
 import { DependencyUnavailableError, OutageReporter } from './zitadel-error';
 

@@ -39,7 +39,7 @@ export interface CallEnd {
   code?: number;
   /** Refused because a dependency is down: logged once on its own, so the call's line is an info line. */
   outage?: boolean;
-  /** The client went away before the answer was finished: a warning, and not counted. */
+  /** The client went away before the answer was finished: a warning, and not counted unless its status was settled. */
   aborted?: boolean;
   /** The HTTP answer: the line carries it (its serializer reads the status) and a status >= 500 is a failure. */
   response?: ServerResponse;
@@ -72,7 +72,9 @@ export class RpcInstrumentation {
   /** @internal CallScope's end. */
   finish(scope: CallScope, call: CallStart, outcome: CallEnd, code: number, seconds: number): void {
     const rpc = scope.rpc ?? (outcome.route && this.restNames?.nameOf(outcome.route.method, outcome.route.routePath, outcome.route.path));
-    if (call.metered && !outcome.aborted && rpc && this.meter) this.meter.recordRpc(rpc, scope.transport, code, seconds);
+    // A call whose client left before any answer has no status to count; one an inner layer settled has.
+    const answered = !outcome.aborted || scope.settledCode !== undefined;
+    if (call.metered && answered && rpc && this.meter) this.meter.recordRpc(rpc, scope.transport, code, seconds);
     if (call.line) this.writeLine(scope.requestId, call.line, outcome, code, seconds);
   }
 

@@ -6,8 +6,6 @@ import { GrpcCode } from '../errors/zitadel-error';
 import { isOutageAnswer } from '../http/outage-answers';
 import { CallScope, RpcInstrumentation } from '../instrumentation/rpc-instrumentation';
 
-export { OUTAGE_REQUEST_LINE, REQUEST_ID_METADATA } from '../instrumentation/rpc-instrumentation';
-
 /** Probes and scrapes: polled every few seconds, they would drown the requests worth reading. */
 const UNLOGGED = /^\/(healthz|readyz|metrics)(\?|$)/;
 
@@ -25,9 +23,6 @@ export function requestIdOf(request: IncomingMessage): string {
   request.headers['x-request-id'] = id;
   return id;
 }
-
-/** The id a client gave its request (X-Request-Id header or metadata entry) when it is well-formed, else a fresh UUID. */
-export const requestIdFrom = RpcInstrumentation.requestId;
 
 const scopes = new WeakMap<IncomingMessage, CallScope>();
 
@@ -86,31 +81,21 @@ export function requestLogHook(logger: Logger) {
   return httpCallHook(new RpcInstrumentation(logger));
 }
 
-/** For answers that did not pass the exception filter (successes, and anything else). */
+/** The code of an HTTP status, for answers that did not pass the exception filter (successes, and anything else). */
+const CODE_OF_STATUS: Readonly<Record<number, GrpcCode>> = {
+  400: GrpcCode.INVALID_ARGUMENT,
+  401: GrpcCode.UNAUTHENTICATED,
+  403: GrpcCode.PERMISSION_DENIED,
+  404: GrpcCode.NOT_FOUND,
+  409: GrpcCode.ABORTED,
+  429: GrpcCode.RESOURCE_EXHAUSTED,
+  499: GrpcCode.CANCELLED,
+  501: GrpcCode.UNIMPLEMENTED,
+  503: GrpcCode.UNAVAILABLE,
+  504: GrpcCode.DEADLINE_EXCEEDED,
+};
+
 function codeOfStatus(status: number): GrpcCode {
   if (status < 400) return GrpcCode.OK;
-  switch (status) {
-    case 400:
-      return GrpcCode.INVALID_ARGUMENT;
-    case 401:
-      return GrpcCode.UNAUTHENTICATED;
-    case 403:
-      return GrpcCode.PERMISSION_DENIED;
-    case 404:
-      return GrpcCode.NOT_FOUND;
-    case 409:
-      return GrpcCode.ABORTED;
-    case 429:
-      return GrpcCode.RESOURCE_EXHAUSTED;
-    case 499:
-      return GrpcCode.CANCELLED;
-    case 501:
-      return GrpcCode.UNIMPLEMENTED;
-    case 503:
-      return GrpcCode.UNAVAILABLE;
-    case 504:
-      return GrpcCode.DEADLINE_EXCEEDED;
-    default:
-      return status >= 500 ? GrpcCode.INTERNAL : GrpcCode.UNKNOWN;
-  }
+  return CODE_OF_STATUS[status] ?? (status >= 500 ? GrpcCode.INTERNAL : GrpcCode.UNKNOWN);
 }
