@@ -38,7 +38,7 @@ export function clientErrorHandler(instrumentation: () => RpcInstrumentation | u
   return (error: Error & { code?: string }, socket: Socket): void => answerClientError(error, socket, instrumentation());
 }
 
-export function answerClientError(error: Error & { code?: string }, socket: Socket, instrumentation?: RpcInstrumentation): void {
+function answerClientError(error: Error & { code?: string }, socket: Socket, instrumentation?: RpcInstrumentation): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   if (!socket.writable) {
     socket.destroy();

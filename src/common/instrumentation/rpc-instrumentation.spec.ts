@@ -79,5 +79,10 @@ describe('RpcInstrumentation', () => {
     unsettled.end({ response: answer(404) });
     expect(recorded).toEqual([]);
     expect(out.lines).toHaveLength(1);
+    // A gRPC-web call whose RPC answered before its client left has a status to count.
+    const left = instrumentation.start({ transport: 'grpc-web', givenRequestId: undefined, metered: true });
+    left.settle('GetUser', GrpcCode.OK);
+    left.end({ aborted: true, response: answer(200) });
+    expect(recorded).toEqual([{ rpc: 'GetUser', transport: 'grpc-web', code: GrpcCode.OK }]);
   });
 });
