@@ -15,7 +15,7 @@ const swc = [
     module: { type: 'commonjs' },
   },
 ];
-const esmPackages = ['@nestjs', '@fastify/static', 'content-disposition', '@zitadel/proto', '@zitadel/node', '@bufbuild', 'file-type', 'strtok3', 'token-types', '@tokenizer', 'uint8array-extras', '@borewit', 'load-esm', 'jose'];
+const esmPackages = ['@nestjs', '@fastify/static', 'content-disposition', '@zitadel/proto', '@zitadel/node', '@bufbuild', 'file-type', 'strtok3', 'token-types', '@tokenizer', 'uint8array-extras', '@borewit', 'load-esm', 'jose', 'p-limit', 'yocto-queue'];
 const shared = {
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],

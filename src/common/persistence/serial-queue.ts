@@ -1,10 +1,10 @@
-/** Runs async tasks one after the other, in the order they were given. */
+import pLimit from 'p-limit';
+
+/** Runs async tasks one after the other, in the order they were given; a failure does not stop the ones after it. */
 export class SerialQueue {
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly limit = pLimit(1);
 
   run<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(task, task);
-    this.tail = result.catch(() => undefined);
-    return result;
+    return this.limit(task);
   }
 }

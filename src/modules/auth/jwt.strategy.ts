@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { decode } from 'jsonwebtoken';
+import { LRUCache } from 'lru-cache';
 import { KeyObject, createPublicKey, randomUUID } from 'node:crypto';
 import passport from 'passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
@@ -12,21 +13,21 @@ import { TrustedIssuer } from './trusted-issuer';
 
 /**
  * Parsed public keys by their PEM text. Given the PEM, jsonwebtoken parses it
- * again for every token, and that parse (createPublicKey) showed up as a
- * visible share of a request's CPU in profiles (docs/benchmarks.md). Keyed
- * by the PEM itself, so a rotated key simply is a new entry; bounded, oldest
- * out first.
+ * again for every token; that parse (createPublicKey) was a visible share of a
+ * request's CPU in the benchmark's profile. Keyed by the PEM itself, so a
+ * rotated key simply is a new entry; bounded, least recently used out first.
  */
 class KeyObjectCache {
-  private readonly keys = new Map<string, KeyObject>();
+  private readonly keys: LRUCache<string, KeyObject>;
 
-  constructor(private readonly capacity: number) {}
+  constructor(capacity: number) {
+    this.keys = new LRUCache<string, KeyObject>({ max: capacity });
+  }
 
   of(pem: string): KeyObject {
     let key = this.keys.get(pem);
     if (!key) {
       key = createPublicKey(pem);
-      if (this.keys.size >= this.capacity) this.keys.delete(this.keys.keys().next().value!);
       this.keys.set(pem, key);
     }
     return key;

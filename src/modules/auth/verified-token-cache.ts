@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { Principal } from './principal';
 
 interface Entry {
@@ -15,19 +16,23 @@ interface Entry {
  * through the issuer key cache. Bounded: least recently used out first.
  */
 export class VerifiedTokenCache {
-  private readonly entries = new Map<string, Entry>();
+  // Expiry is judged against the caller's `nowMs` (the guard's clock), not lru-cache's own TTL timer.
+  private readonly entries: LRUCache<string, Entry>;
 
   constructor(
-    private readonly capacity: number,
+    capacity: number,
     private readonly maxAgeMs: number,
-  ) {}
+  ) {
+    this.entries = new LRUCache<string, Entry>({ max: capacity });
+  }
 
   get(token: string, nowMs: number): Principal | undefined {
     const entry = this.entries.get(token);
     if (!entry) return undefined;
-    this.entries.delete(token);
-    if (entry.usableUntilMs <= nowMs) return undefined;
-    this.entries.set(token, entry);
+    if (entry.usableUntilMs <= nowMs) {
+      this.entries.delete(token);
+      return undefined;
+    }
     return entry.principal;
   }
 
@@ -35,8 +40,6 @@ export class VerifiedTokenCache {
   set(token: string, principal: Principal, expiresAtMs: number, nowMs: number): void {
     const usableUntilMs = Math.min(expiresAtMs, nowMs + this.maxAgeMs);
     if (usableUntilMs <= nowMs) return;
-    this.entries.delete(token);
     this.entries.set(token, { principal, usableUntilMs });
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
   }
 }

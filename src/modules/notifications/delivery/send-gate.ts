@@ -1,3 +1,5 @@
+import pLimit, { LimitFunction } from 'p-limit';
+
 /**
  * Lets provider requests (Twilio, the HTTP provider, SMTP) run `limit` at a
  * time, in the order they asked. For a provider that cannot be asked what it
@@ -17,27 +19,19 @@
  * answer (NotificationDelivery.call).
  */
 export class SendGate {
-  private readonly waiting: Array<() => void> = [];
-  private running = 0;
+  private readonly limit: LimitFunction;
 
-  constructor(private readonly limit = 1) {}
+  constructor(limit = 1) {
+    this.limit = pLimit(limit);
+  }
 
   /** Runs `request` when its turn comes; the next one starts once it settled. */
-  async run<T>(request: () => Promise<T>): Promise<T> {
-    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.running++;
-    try {
-      return await request();
-    } finally {
-      const next = this.waiting.shift();
-      // The slot passes straight to the next request; only without one is it freed.
-      if (next) next();
-      else this.running--;
-    }
+  run<T>(request: () => Promise<T>): Promise<T> {
+    return this.limit(request);
   }
 
   /** Requests waiting for their turn (not counting the ones running). */
   get queued(): number {
-    return this.waiting.length;
+    return this.limit.pendingCount;
   }
 }

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { Inject, Injectable } from '@nestjs/common';
 import { SecretBox } from '../../../common/crypto/secret-box';
 import { guardedAgent } from '../../../common/net/guarded-agent';
@@ -36,9 +37,9 @@ export class ActiveSmsProvider {
   /**
    * Twilio SDK clients by their exact credentials: building one per message
    * showed in profiles. Keyed by the values just read from the database, so a
-   * rotated token makes a new client; never more than a few entries.
+   * rotated token makes a new client; a few entries, least recently used out first.
    */
-  private readonly twilioClients = new Map<string, TwilioSmsSender>();
+  private readonly twilioClients = new LRUCache<string, TwilioSmsSender>({ max: 8 });
 
   constructor(
     private readonly unitOfWork: UnitOfWork,
@@ -104,7 +105,6 @@ export class ActiveSmsProvider {
     let sender = this.twilioClients.get(key);
     if (!sender) {
       sender = new TwilioSmsSender(credentials, this.twilioHttp);
-      if (this.twilioClients.size >= 8) this.twilioClients.clear();
       this.twilioClients.set(key, sender);
     }
     return sender;
