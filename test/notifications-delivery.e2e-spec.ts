@@ -10,7 +10,7 @@ import { sample } from './support/prometheus';
 import { SmtpSink } from './support/smtp-sink';
 import { TestApp } from './support/test-app';
 import { TwilioStandIn } from './support/twilio-stand-in';
-import { sentMarkKey } from '../src/modules/notifications/queue/bullmq-notification-queue';
+import { sentMarkKey } from '../src/modules/notifications/marks/redis-delivery-marks';
 import Redis from 'ioredis';
 
 jest.setTimeout(30_000);

@@ -41,7 +41,7 @@ import { testDatabaseServer, testDatabaseUrl } from '../../test/support/environm
 import { RedisProcess } from '../../test/support/redis-process';
 import { TestIssuer } from '../../test/support/test-issuer';
 import { TwilioStandIn } from '../../test/support/twilio-stand-in';
-import { sentMarkKey } from '../../src/modules/notifications/queue/bullmq-notification-queue';
+import { sentMarkKey } from '../../src/modules/notifications/marks/redis-delivery-marks';
 import { Cleanup } from './cleanup';
 import { CodeLoad } from './load';
 import { CHAOS_KINDS, ChaosKind, ChaosMonkey } from './monkey';

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { NotificationDelivery } from './delivery/notification-delivery';
+import { DeliveryMarks } from './marks/delivery-marks';
 import { NotificationQueue } from './queue/notification-queue';
 import { OutboxRelay } from './relay/outbox-relay';
 
@@ -9,7 +10,7 @@ import { OutboxRelay } from './relay/outbox-relay';
  * Starts the relay and (unless NOTIFICATION_WORKERS=false) the delivery
  * worker when the application is up, and stops them before the database
  * closes: on SIGTERM the relay stops polling, running jobs finish, then the
- * queue's connections close.
+ * connections of the queue and the delivery marks close.
  */
 @Injectable()
 export class NotificationRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -19,11 +20,15 @@ export class NotificationRuntime implements OnApplicationBootstrap, BeforeApplic
     private readonly queue: NotificationQueue,
     private readonly relay: OutboxRelay,
     private readonly delivery: NotificationDelivery,
+    private readonly deliveryMarks: DeliveryMarks,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.notifications.workers) this.queue.startWorker((id, job) => this.delivery.deliver(id, job));
+    if (this.config.notifications.workers) {
+      this.deliveryMarks.open();
+      this.queue.startWorker((id, job) => this.delivery.deliver(id, job));
+    }
     if (this.queue.canDeliver) this.relay.start();
     else this.logger.warn('NOTIFICATION_WORKERS=false without REDIS_URL: this process sends no codes; they wait in notification_outbox for a process with workers');
   }
@@ -31,5 +36,7 @@ export class NotificationRuntime implements OnApplicationBootstrap, BeforeApplic
   async beforeApplicationShutdown(): Promise<void> {
     await this.relay.stop();
     await this.queue.close();
+    // After the running jobs: their last marks go out before the connection closes.
+    await this.deliveryMarks.close();
   }
 }

@@ -8,6 +8,8 @@ import { SendLimitRepository } from './limits/send-limit.repository';
 import { SendLimits } from './limits/send-limits';
 import { NotificationOutbox } from './notification-outbox';
 import { NotificationRepository } from './notification.repository';
+import { DeliveryMarks } from './marks/delivery-marks';
+import { createDeliveryMarks } from './marks/delivery-marks.factory';
 import { NotificationRuntime } from './notification-runtime';
 import { NotificationQueue } from './queue/notification-queue';
 import { createNotificationQueue } from './queue/notification-queue.factory';
@@ -23,6 +25,7 @@ import { ActiveSmsProvider } from './sms/active-sms-provider';
     SendLimits,
     SendLimitRepository,
     { provide: NotificationQueue, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createNotificationQueue(config) },
+    { provide: DeliveryMarks, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createDeliveryMarks(config) },
     OutboxRelay,
     NotificationDelivery,
     ActiveSmsProvider,

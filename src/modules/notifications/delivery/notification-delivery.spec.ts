@@ -6,7 +6,7 @@ import { loadConfig } from '../../../config/app-config';
 import { EmailSender } from '../email/email-sender';
 import { NotificationEntity, outboxCodeAad } from '../notification.entity';
 import { NotificationRepository } from '../notification.repository';
-import { DeliveryMark, NotificationQueue } from '../queue/notification-queue';
+import { DeliveryMark, DeliveryMarks } from '../marks/delivery-marks';
 import { ActiveSmsProvider } from '../sms/active-sms-provider';
 import { SentMessage, SmsMessage, SmsSender } from '../sms/sms-sender';
 import { NotificationDelivery } from './notification-delivery';
@@ -35,7 +35,7 @@ class FakeSender implements SmsSender {
 }
 
 /**
- * NotificationDelivery with everything around it faked: a row, the queue's
+ * NotificationDelivery with everything around it faked: a row, the delivery
  * marks, the providers. What reaches the provider and what is recorded is
  * what these tests look at.
  */
@@ -72,7 +72,7 @@ function deliveryWith(options: { mark?: DeliveryMark | null; noteSending?: boole
   } as unknown as NotificationRepository;
   const unitOfWork = { reader: {}, write: (work: (em: unknown) => Promise<unknown>) => work({}) } as unknown as UnitOfWork;
   const notedSending: unknown[] = [];
-  const queue = {
+  const deliveryMarks = {
     findSent: async (ids: string[]) => ids.map(() => options.mark ?? null),
     canNoteSending: () => true,
     noteSending: async (...args: unknown[]) => {
@@ -81,13 +81,13 @@ function deliveryWith(options: { mark?: DeliveryMark | null; noteSending?: boole
     },
     noteSent: () => undefined,
     forgetSent: () => undefined,
-  } as unknown as NotificationQueue;
+  } as unknown as DeliveryMarks;
   const providers = [options.active, ...(options.others ?? [])];
   const smsProviders = {
     sender: async () => options.active,
     senderOf: async (id: string) => providers.find((provider) => provider.providerId === id) ?? null,
   } as unknown as ActiveSmsProvider;
-  const delivery = new NotificationDelivery(unitOfWork, repository, secrets, new SystemClock(), smsProviders, {} as EmailSender, queue, config);
+  const delivery = new NotificationDelivery(unitOfWork, repository, secrets, new SystemClock(), smsProviders, {} as EmailSender, deliveryMarks, config);
   return { delivery, row, recorded, notedSending };
 }
 

@@ -9,12 +9,13 @@ import { MetricsService } from '../../../metrics/metrics.service';
 import { EmailSender } from '../email/email-sender';
 import { NotificationEntity, outboxCodeAad } from '../notification.entity';
 import { NotificationRepository } from '../notification.repository';
-import { DeliveryMark, NotificationQueue, SentMark } from '../queue/notification-queue';
+import type { JobOutcome } from '../queue/notification-queue';
+import { nextAttemptDelayMs } from '../queue/retry-backoff';
+import { DeliveryMark, DeliveryMarks, SentMark } from '../marks/delivery-marks';
 import { ActiveSmsProvider } from '../sms/active-sms-provider';
 import { SentMessage, SmsMessage, SmsSender } from '../sms/sms-sender';
 import { ClassifiedFailure, DeliveryError, ProviderHttpError, classifyDeliveryError } from './delivery-error';
 import { EMAIL_SUBJECT, emailCodeHtml, emailCodeText, phoneCodeText } from './message-texts';
-import { nextAttemptDelayMs } from './retry-backoff';
 import { SendGate } from './send-gate';
 import { TickBatcher } from './tick-batcher';
 
@@ -28,9 +29,6 @@ interface CallResult {
   /** The provider had the message from an earlier attempt; nothing was sent. */
   found: boolean;
 }
-
-/** What the queue should do with the job after one attempt. */
-export type DeliveryOutcome = { kind: 'done' } | { kind: 'retry'; delayMs: number };
 
 const PHONE_CODE_ADDED = 'user.human.phone.code.added';
 /** A "sent" mark outlives the code by this much, in case the row is never recorded sent (it is deleted once it is). */
@@ -69,7 +67,7 @@ interface Doubt {
  * nothing more. The outcome tells the driver whether and when to retry; the
  * row records state, attempts, last error and the provider's message id.
  *
- * The moment the provider accepts, the queue is told (noteSent: a Redis key
+ * The moment the provider accepts, the delivery marks are told (noteSent: a Redis key
  * for BullMQ, written in the same tick); the row itself is recorded sent by
  * a batched UPDATE a little later. A job that finds such a mark on a row not
  * yet recorded sent (its first worker died in between) records it sent and
@@ -95,10 +93,10 @@ export class NotificationDelivery {
   /** NOTIFICATION_TWILIO_SEND_CONCURRENCY requests at a time to a provider that can be asked (Twilio's Messages API). */
   private readonly lookUpGate: SendGate;
   /** …and look up their "sent" marks with one query, at the same time as the rows. */
-  private readonly marks = new TickBatcher((ids: string[]) => this.queue.findSent(ids));
+  private readonly marks = new TickBatcher((ids: string[]) => this.deliveryMarks.findSent(ids));
   private readonly sentRecords = new TickBatcher(async (sent: SentRecord[]) => {
     await this.unitOfWork.write((em) => this.notifications.markSentMany(em, sent, this.clock.now()));
-    this.queue.forgetSent(sent.map((record) => record.id));
+    this.deliveryMarks.forgetSent(sent.map((record) => record.id));
     return sent.map(() => undefined);
   });
 
@@ -109,7 +107,7 @@ export class NotificationDelivery {
     private readonly clock: Clock,
     private readonly smsProviders: ActiveSmsProvider,
     private readonly email: EmailSender,
-    private readonly queue: NotificationQueue,
+    private readonly deliveryMarks: DeliveryMarks,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     // A worker process without the HTTP side has no /metrics to feed.
     @Optional() private readonly metrics?: MetricsService,
@@ -118,10 +116,10 @@ export class NotificationDelivery {
     this.lookUpGate = new SendGate(config.notifications.twilioSendConcurrency);
   }
 
-  async deliver(id: string, job: { recheck: boolean }): Promise<DeliveryOutcome> {
+  async deliver(id: string, job: { recheck: boolean }): Promise<JobOutcome> {
     const [row, mark] = await Promise.all([this.rows.call(id), this.marks.call(id)]);
     if (!row || row.state === 'sent' || row.state === 'failed') {
-      if (mark) this.queue.forgetSent([id]);
+      if (mark) this.deliveryMarks.forgetSent([id]);
       return { kind: 'done' };
     }
     if (mark?.state === 'accepted') {
@@ -249,12 +247,12 @@ export class NotificationDelivery {
       }
     }
     // Without a "sending" mark that outlives this process, a request must count as one that cannot be asked about.
-    const announced = request.canLookUp && this.queue.canNoteSending();
+    const announced = request.canLookUp && this.deliveryMarks.canNoteSending();
     const keepForMs = row.expiresAt.getTime() - this.clock.now().getTime() + SENT_MARK_GRACE_MS;
     // Redis has the "sending" mark before the request can leave (a mark only written to a connection that was
     // dropping could be lost with a killed process). Noted before the job asks for its turn, so waiting for Redis's
     // answer does not lengthen the turn; a job killed before its turn came leaves a mark that costs one look-up.
-    if (announced && !(await this.queue.noteSending(row.id, attempts, providerId, keepForMs))) {
+    if (announced && !(await this.deliveryMarks.noteSending(row.id, attempts, providerId, keepForMs))) {
       throw new DeliveryError('transient', 'the attempt could not be noted in Redis before sending');
     }
     const outcome = await (announced ? this.lookUpGate : this.gate).run(async (): Promise<CallResult> => {
@@ -264,11 +262,11 @@ export class NotificationDelivery {
       } catch (error) {
         // A 4xx is the provider's "no": this attempt is not in doubt. A 5xx (the provider may have failed after
         // storing the message), a timeout or a cut connection stays in doubt, and the next attempt asks first.
-        if (announced && error instanceof ProviderHttpError && error.status < 500) this.queue.forgetSent([row.id]);
+        if (announced && error instanceof ProviderHttpError && error.status < 500) this.deliveryMarks.forgetSent([row.id]);
         throw error;
       }
       const mark: SentMark = { attempts, providerMessageId: sent.providerMessageId, providerId };
-      this.queue.noteSent(row.id, mark, keepForMs);
+      this.deliveryMarks.noteSent(row.id, mark, keepForMs);
       const markedAt = Date.now();
       if (!announced) await this.sentRecords.call({ id: row.id, ...mark });
       return { mark, markedAt, found: false };
@@ -305,7 +303,7 @@ export class NotificationDelivery {
       this.notifications.markFailed(writer, row.id, { attempts, at: this.clock.now(), error: failure.reason, providerId }),
     );
     // A "sending" mark of an attempt in doubt is of no use to a row that will not be sent.
-    this.queue.forgetSent([row.id]);
+    this.deliveryMarks.forgetSent([row.id]);
     this.logger.warn(
       { notificationId: row.id, channel: row.channel, purpose: row.purpose, recipient: maskRecipient(row.recipient), attempts, error: failure.reason },
       'notification failed; it stays in notification_outbox with state failed',

@@ -1,20 +1,16 @@
 import { Logger } from '@nestjs/common';
 import { Job, Queue, Worker } from 'bullmq';
-import IORedis, { RedisOptions } from 'ioredis';
+import IORedis from 'ioredis';
 import { createRedisClient, parseRedisUrl, RedisEndpoint } from '../../../common/redis/redis-endpoint';
-import { retryDelayMs } from '../delivery/retry-backoff';
-import { DeliveryMark, NotificationJob, NotificationJobHandler, NotificationQueue, SentMark } from './notification-queue';
+import { FIRST_CONNECT_TIMEOUT_MS, redisOptions } from '../../../common/redis/redis-options';
+import { withTimeout } from '../../../common/time/with-timeout';
+import { retryDelayMs } from './retry-backoff';
+import { NotificationJob, NotificationJobHandler, NotificationQueue } from './notification-queue';
 
 const QUEUE_NAME = 'notifications';
 const JOB_NAME = 'deliver';
 /** Retries end when the code expires (the handler decides); this only has to be large enough never to end them first. */
 const MAX_ATTEMPTS = 100_000;
-
-/** How long a "sending" mark may take to be acknowledged before its request is given up (and retried later). */
-const MARK_TIMEOUT_MS = 2000;
-
-/** How long the very first connection may take before the relay is told that Redis is unreachable. */
-const FIRST_CONNECT_TIMEOUT_MS = 5000;
 
 /**
  * BullMQ's stalled check runs every half lock and moves a job once a check has marked it and its lock (≤ 1 lock past the
@@ -52,13 +48,6 @@ export const STALLED_JOB_REQUEUED = 'notification job of a worker that stopped r
 /** The warning of a live worker that renewed job locks too late (another worker may have taken those jobs over). */
 export const LOCK_RENEWAL_FAILED = 'notification job locks could not be renewed in time; another worker may run those jobs too';
 
-/**
- * The "sent" mark of an outbox row: in the queue's key space, beside BullMQ's
- * own keys (`<prefix>:notifications:<name>`; job ids start with "n", so none
- * is called "sent:…"), so a prefix's keys stay together.
- */
-export const sentMarkKey = (prefix: string, notificationId: string): string => `${prefix}:${QUEUE_NAME}:sent:${notificationId}`;
-
 /** Thrown by the processor to make BullMQ retry after `delayMs` (read by the backoff strategy). */
 class RetryLater extends Error {
   override name = 'RetryLater';
@@ -80,24 +69,14 @@ class RetryLater extends Error {
  * transaction rolls back and the rows wait in the outbox. ioredis writes each
  * command to the socket as it is issued (one write per command, as strace
  * shows), so `addBulk` matters: it sends a whole relay batch as one MULTI
- * pipeline.
- *
- * "Sent" marks close the gap between a provider's acceptance and the row
- * recorded sent (an UPDATE that may take a while under load): the moment
- * the provider accepts, the worker writes `SET <prefix>:notifications:sent:<row id>`
- * on a connection of its own, without waiting for the answer; a job finds
- * the mark before it sends (MGET, one per batch of jobs) and records the row
- * sent instead. A worker killed in that gap re-sends nothing; killed with
- * its request in flight or the answer unread, it re-sends that one message
- * (delivery sends one at a time per process).
+ * pipeline. Delivery's "sent" marks live beside its keys but are not the
+ * queue's business (RedisDeliveryMarks).
  */
 export class BullmqNotificationQueue extends NotificationQueue {
   readonly canDeliver = true;
   private readonly logger = new Logger('BullmqNotificationQueue');
   private producer?: Producer;
   private worker?: { worker: Worker; client: IORedis };
-  /** The workers' connection for the "sent" marks (noteSent, findSent, forgetSent): not BullMQ's, so it never waits behind its commands. */
-  private marks?: IORedis;
   private closing = false;
   private readonly endpoint: RedisEndpoint;
 
@@ -158,40 +137,6 @@ export class BullmqNotificationQueue extends NotificationQueue {
     );
     worker.on('stalled', (jobId) => this.logger.log({ notificationId: notificationIdOf(jobId) }, STALLED_JOB_REQUEUED));
     this.worker = { worker, client };
-    // Like the worker's connection it waits for Redis (a job's mark check waits as its completion would); a mark
-    // written while Redis is down goes out when it is back.
-    const marks = createRedisClient(this.endpoint, redisOptions({ blocking: true }));
-    marks.on('error', () => undefined); // the worker's connection reports outages
-    this.marks = marks;
-  }
-
-  override noteSent(id: string, mark: SentMark, keepForMs: number): void {
-    // ioredis writes the command to the socket right here when connected (no batching, no waiting).
-    this.marks?.set(sentMarkKey(this.options.prefix, id), JSON.stringify(mark), 'PX', Math.max(1000, Math.round(keepForMs))).catch(() => undefined);
-  }
-
-  override async noteSending(id: string, attempts: number, providerId: string | null, keepForMs: number): Promise<boolean> {
-    if (!this.marks) return false;
-    const written = this.marks.set(sentMarkKey(this.options.prefix, id), JSON.stringify({ sending: true, attempts, providerId }), 'PX', Math.max(1000, Math.round(keepForMs)));
-    return withTimeout(written, MARK_TIMEOUT_MS, 'Redis did not answer').then(
-      () => true,
-      () => false,
-    );
-  }
-
-  override canNoteSending(): boolean {
-    return this.marks?.status === 'ready';
-  }
-
-  override async findSent(ids: string[]): Promise<Array<DeliveryMark | null>> {
-    if (!this.marks || ids.length === 0) return ids.map(() => null);
-    const values = await this.marks.mget(ids.map((id) => sentMarkKey(this.options.prefix, id)));
-    return values.map((value) => (value ? parseSentMark(value) : null));
-  }
-
-  override forgetSent(ids: string[]): void {
-    if (ids.length === 0) return;
-    this.marks?.del(ids.map((id) => sentMarkKey(this.options.prefix, id))).catch(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -202,13 +147,6 @@ export class BullmqNotificationQueue extends NotificationQueue {
       // Running jobs finish first; with Redis unreachable there is nothing to wait for (and BullMQ would wait for it forever).
       await worker.worker.close(worker.client.status !== 'ready');
       worker.client.disconnect();
-    }
-    const marks = this.marks;
-    this.marks = undefined;
-    if (marks) {
-      // The last marks and deletions go out before the connection closes (QUIT is answered after them).
-      if (marks.status === 'ready') await withTimeout(marks.quit(), 2000, 'QUIT timed out').catch(() => undefined);
-      marks.disconnect();
     }
     const producer = this.producer;
     this.producer = undefined;
@@ -248,44 +186,5 @@ export class BullmqNotificationQueue extends NotificationQueue {
   private async process(handler: NotificationJobHandler, job: Job<{ id: string; recheck?: boolean }>): Promise<void> {
     const outcome = await handler(job.data.id, { recheck: job.data.recheck === true });
     if (outcome.kind === 'retry') throw new RetryLater(outcome.delayMs);
-  }
-}
-
-/**
- * Reconnect pauses grow to 2 s at most (ioredis' own default is the same
- * shape; BullMQ's is 20 s): codes are waiting. The blocking connection of a
- * worker must retry its commands forever (BullMQ requires
- * maxRetriesPerRequest: null); the producer must not buffer commands while
- * disconnected, so that the relay learns at once that Redis is down.
- */
-export function redisOptions({ blocking }: { blocking: boolean }): RedisOptions {
-  return {
-    connectTimeout: FIRST_CONNECT_TIMEOUT_MS,
-    retryStrategy: (times: number) => Math.min(2000, 50 * 2 ** Math.min(times, 6)),
-    maxRetriesPerRequest: blocking ? null : 1,
-    enableOfflineQueue: blocking,
-    keepAlive: 10_000,
-    noDelay: true,
-  };
-}
-
-export function parseSentMark(value: string): DeliveryMark {
-  try {
-    const mark = JSON.parse(value) as Partial<SentMark> & { sending?: unknown };
-    if (mark.sending === true) return { state: 'sending', attempts: Number(mark.attempts) || 1, providerId: typeof mark.providerId === 'string' ? mark.providerId : null };
-    return { state: 'accepted', providerMessageId: mark.providerMessageId ?? null, providerId: mark.providerId ?? null, attempts: Number(mark.attempts) || 1 };
-  } catch {
-    // Not ours (written by hand?): still a sign that the message went out.
-    return { state: 'accepted', providerMessageId: null, providerId: null, attempts: 1 };
-  }
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { retryDelayMs } from '../delivery/retry-backoff';
+import { retryDelayMs } from './retry-backoff';
 import { NotificationJob, NotificationJobHandler, NotificationQueue } from './notification-queue';
 
 /**

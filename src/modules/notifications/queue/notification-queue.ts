@@ -1,5 +1,3 @@
-import type { DeliveryOutcome } from '../delivery/notification-delivery';
-
 /** A job: deliver the outbox row with this id. The row id is the job id. */
 export interface NotificationJob {
   id: string;
@@ -13,22 +11,10 @@ export interface NotificationJob {
   recheck?: boolean;
 }
 
-export type NotificationJobHandler = (id: string, job: { recheck: boolean }) => Promise<DeliveryOutcome>;
+/** What the queue should do with the job after one run: drop it, or run it again after `delayMs`. */
+export type JobOutcome = { kind: 'done' } | { kind: 'retry'; delayMs: number };
 
-/** What a worker records the moment a provider accepted a row's message (see NotificationQueue.noteSent). */
-export interface SentMark {
-  providerMessageId: string | null;
-  providerId: string | null;
-  /** The row's attempts, counting the one that sent it. */
-  attempts: number;
-}
-
-/**
- * A row's mark in the queue: `sending` from just before a provider request
- * that the provider can later be asked about (NotificationQueue.noteSending)
- * until its outcome is known; `accepted` once the provider took it.
- */
-export type DeliveryMark = { state: 'sending'; attempts: number; providerId: string | null } | ({ state: 'accepted' } & SentMark);
+export type NotificationJobHandler = (id: string, job: { recheck: boolean }) => Promise<JobOutcome>;
 
 /**
  * The queue between the outbox relay and the delivery workers.
@@ -52,48 +38,4 @@ export abstract class NotificationQueue {
 
   /** Stops taking jobs, waits for the running ones, and closes connections. */
   abstract close(): Promise<void>;
-
-  /**
-   * Notes that the provider accepted the row's message, right away (called
-   * in the same tick as the provider's answer; it does not wait for an
-   * answer): a job that runs again before the row was recorded sent (its
-   * worker died in between) finds the mark and sends nothing. `keepForMs`
-   * bounds how long the mark is kept if `forgetSent` never comes.
-   *
-   * The in-process queue keeps nothing: its jobs run again only in another
-   * process (after this one died), and the row is recorded sent before its
-   * job ends.
-   */
-  noteSent(_id: string, _mark: SentMark, _keepForMs: number): void {}
-
-  /**
-   * Notes, before the request leaves, that attempt `attempts` of the row is
-   * with the provider: a job that runs again while the mark says so (its
-   * worker died with the request open, or the request timed out) asks the
-   * provider before sending again — the provider named here, which may no
-   * longer be the active one by then. Written on the connection of the
-   * `accepted` mark, so it can never overwrite it. Resolves once the queue
-   * has it, to false when it could not be written (the request must not
-   * leave then: nobody would know to ask about it).
-   */
-  async noteSending(_id: string, _attempts: number, _providerId: string | null, _keepForMs: number): Promise<boolean> {
-    return false;
-  }
-
-  /**
-   * Whether a `sending` mark written now is sure to outlive this process
-   * (the queue's connection is up); without it, delivery sends one message
-   * at a time, as for a provider that cannot be asked.
-   */
-  canNoteSending(): boolean {
-    return false;
-  }
-
-  /** The marks of these rows, in order (null where none). */
-  async findSent(ids: string[]): Promise<Array<DeliveryMark | null>> {
-    return ids.map(() => null);
-  }
-
-  /** The rows are recorded sent, or their open attempt was refused: their marks are no longer needed. Does not wait. */
-  forgetSent(_ids: string[]): void {}
 }

@@ -1,4 +1,4 @@
-import { parseSentMark, sentMarkKey } from './bullmq-notification-queue';
+import { parseSentMark, sentMarkKey } from './redis-delivery-marks';
 
 describe('the delivery mark of a row', () => {
   it('is kept beside the queue’s own keys', () => {
