@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ActiveSmsProviderPort } from './active-sms-provider.port';
 import { SmsEndpointPolicy } from './sms-endpoint-policy';
 import { SmsProviderRepository } from './sms-provider.repository';
 import { SmsProvidersController } from './sms-providers.controller';
@@ -7,7 +8,8 @@ import { SmsProvidersService } from './sms-providers.service';
 
 @Module({
   controllers: [SmsProvidersController, SmsProvidersGrpc],
-  providers: [SmsProvidersService, SmsProviderRepository, SmsEndpointPolicy],
-  exports: [SmsProvidersService, SmsProviderRepository, SmsEndpointPolicy],
+  providers: [SmsProvidersService, SmsProviderRepository, SmsEndpointPolicy, ActiveSmsProviderPort],
+  // Delivery reads the providers through the port alone; their rows and secrets stay inside this module.
+  exports: [ActiveSmsProviderPort],
 })
 export class SmsModule {}
