@@ -13,7 +13,7 @@ import { HealthModule } from './health/health.module';
 import { HttpDrain } from './lifecycle/http-drain';
 import { MetricsModule } from './metrics/metrics.module';
 import { GrpcModule } from './grpc/grpc.module';
-import { AuthModule } from './modules/auth/auth.module';
+import { DevIssuerModule } from './modules/auth/dev-issuer/dev-issuer.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { SmsModule } from './modules/sms/sms.module';
 import { UsersModule } from './modules/users/users.module';
@@ -41,7 +41,7 @@ export class AppModule implements NestModule {
         CryptoModule,
         DatabaseModule,
         HealthModule,
-        AuthModule.forRoot(config),
+        DevIssuerModule.forRoot(config),
         NotificationsModule,
         SmsModule,
         GrpcModule,

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
 import { notImplementedController, notImplementedRules } from './not-implemented-routes';
 
 /**
@@ -9,6 +10,6 @@ import { notImplementedController, notImplementedRules } from './not-implemented
 @Module({})
 export class NotImplementedModule {
   static forRoot(): DynamicModule {
-    return { module: NotImplementedModule, controllers: [notImplementedController(notImplementedRules())] };
+    return { module: NotImplementedModule, imports: [AuthModule], controllers: [notImplementedController(notImplementedRules())] };
   }
 }

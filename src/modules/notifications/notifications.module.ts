@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { SmsModule } from '../sms/sms.module';
@@ -16,7 +16,6 @@ import { createNotificationQueue } from './queue/notification-queue.factory';
 import { OutboxRelay } from './relay/outbox-relay';
 import { ActiveSmsProvider } from './sms/active-sms-provider';
 
-@Global()
 @Module({
   imports: [SmsModule],
   providers: [

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MASTER_KEY } from '../../common/crypto/crypto.module';
+import { AuthModule } from '../auth/auth.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { SchemaCompiler } from './schema-compiler';
 import { UserContactsService } from './user-contacts.service';
 import { UserRepository } from './user.repository';
@@ -14,6 +16,7 @@ import { VerificationCodeRepository } from './verification-code.repository';
 import { VerificationCodeHasher } from './verification-codes';
 
 @Module({
+  imports: [AuthModule, NotificationsModule],
   controllers: [UserSchemasController, UsersController, UserSchemasGrpc, UsersGrpc],
   providers: [
     UserSchemasService,
