@@ -1,12 +1,11 @@
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
-import { testDatabaseUrl } from './support/environment';
 import { eventually, sleep } from './support/eventually';
 import { activeTwilioProvider, enqueueCode, outboxRow, uniquePhone } from './support/notifications';
 import { RedisProcess } from './support/redis-process';
-import { TEST_MASTER_KEY, TestApp } from './support/test-app';
+import { TestApp } from './support/test-app';
 import { TwilioStandIn, TwilioReply } from './support/twilio-stand-in';
-import { WorkerProcess } from './support/worker-process';
+import { WorkerProcess, workerEnvFor } from './support/worker-process';
 
 /** The promise to operators: a code in flight when its worker dies goes out again within this long of the death. */
 const RECOVERY_DEADLINE_MS = 30_000;
@@ -58,12 +57,7 @@ describe('codes in flight when their worker is SIGKILLed', () => {
   /** A worker on the service's defaults (no NOTIFICATION_LOCK_MS): what the deadline is promised for. */
   const startWorker = () => {
     const worker = new WorkerProcess({
-      DATABASE_URL: testDatabaseUrl(api.database),
-      MASTER_KEY: TEST_MASTER_KEY,
-      AUTH_ISSUER: api.issuer.url,
-      REDIS_URL: redis.url,
-      QUEUE_PREFIX: api.config.queuePrefix,
-      TWILIO_BASE_URL: twilio.url,
+      ...workerEnvFor(api, redis.url, twilio.url),
       LOG_LEVEL: 'info',
     }).start();
     workers.push(worker);

@@ -1,14 +1,14 @@
 import Redis from 'ioredis';
 import { createConnection } from 'mysql2/promise';
-import { testDatabaseServer, testDatabaseUrl } from './support/environment';
+import { testDatabaseServer } from './support/environment';
 import { FOUND_AT_PROVIDER } from '../src/modules/notifications/delivery/notification-delivery';
 import { eventually, sleep } from './support/eventually';
 import { activeTwilioProvider, enqueueCode, outboxRow, uniquePhone } from './support/notifications';
 import { freePort } from './support/free-port';
 import { RedisProcess } from './support/redis-process';
-import { TEST_MASTER_KEY, TestApp } from './support/test-app';
+import { TestApp } from './support/test-app';
 import { TwilioStandIn } from './support/twilio-stand-in';
-import { WorkerProcess } from './support/worker-process';
+import { WorkerProcess, workerEnvFor } from './support/worker-process';
 
 jest.setTimeout(60_000);
 
@@ -134,12 +134,7 @@ describe('Notification delivery survives Redis outages, crashed and stopped work
 
     const startWorker = () => {
       const worker = new WorkerProcess({
-        DATABASE_URL: testDatabaseUrl(api.database),
-        MASTER_KEY: TEST_MASTER_KEY,
-        AUTH_ISSUER: api.issuer.url,
-        REDIS_URL: redis.url,
-        QUEUE_PREFIX: api.config.queuePrefix,
-        TWILIO_BASE_URL: twilio.url,
+        ...workerEnvFor(api, redis.url, twilio.url),
         NOTIFICATION_LOCK_MS: '1000',
         NOTIFICATION_RETRY_BASE_MS: '50',
         // Printed only when a test fails: what the worker did (jobs, attempts, retries) is what such a failure needs.

@@ -1,5 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { testDatabaseUrl } from './environment';
+import { TEST_MASTER_KEY, TestApp } from './test-app';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -50,4 +52,16 @@ export class WorkerProcess {
   get log(): string {
     return this.output;
   }
+}
+
+/** What a worker needs to join a test app's deployment: its database, key, issuer and queue, with Redis and Twilio as the suite runs them. */
+export function workerEnvFor(api: TestApp, redisUrl: string, twilioUrl: string): Record<string, string> {
+  return {
+    DATABASE_URL: testDatabaseUrl(api.database),
+    MASTER_KEY: TEST_MASTER_KEY,
+    AUTH_ISSUER: api.issuer.url,
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: api.config.queuePrefix,
+    TWILIO_BASE_URL: twilioUrl,
+  };
 }
