@@ -7,6 +7,7 @@ import { DependencyUnavailableError, invalidArgument, unimplemented } from '../c
 import { REQUEST_ID_METADATA, RpcInstrumentation } from '../common/instrumentation/rpc-instrumentation';
 import { UndecodableRequest, packageDefinitionOf } from './package-definition';
 import { ZitadelApi } from './zitadel-descriptors';
+import { closeWithin } from '../lifecycle/close-within';
 
 export interface ZitadelGrpcServerOptions {
   host: string;
@@ -68,17 +69,11 @@ export class ZitadelGrpcServer extends ServerGrpc {
   drain(timeoutMs: number): Promise<boolean> {
     const server = this.listener;
     if (!server) return Promise.resolve(true);
-    return new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => {
-        server.forceShutdown();
-        resolve(false);
-      }, timeoutMs);
-      timer.unref();
-      server.tryShutdown(() => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-    });
+    return closeWithin(
+      timeoutMs,
+      (done) => server.tryShutdown(() => done()),
+      () => server.forceShutdown(),
+    );
   }
 
   override async createService(grpcService: { service: ServiceDefinition }, name: string): Promise<Record<string, unknown>> {

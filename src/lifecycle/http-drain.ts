@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Server, ServerResponse } from 'node:http';
+import { closeWithin } from './close-within';
 
 /**
  * Graceful stop of the HTTP listener: no new connections, requests in flight
@@ -29,17 +30,13 @@ export class HttpDrain {
   drain(server: Server, timeoutMs: number): Promise<boolean> {
     this.draining = true;
     for (const response of this.inFlight) if (!response.headersSent) response.shouldKeepAlive = false;
-    return new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => {
-        server.closeAllConnections();
-        resolve(false);
-      }, timeoutMs);
-      timer.unref();
-      server.close(() => {
-        clearTimeout(timer);
-        resolve(true);
-      });
-      server.closeIdleConnections();
-    });
+    return closeWithin(
+      timeoutMs,
+      (done) => {
+        server.close(() => done());
+        server.closeIdleConnections();
+      },
+      () => server.closeAllConnections(),
+    );
   }
 }
