@@ -10,13 +10,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BuiltServer, bareEnv } from './support/built-server';
+import { productionEnv } from './support/test-app';
+import { BuiltServer } from './support/built-server';
 import { eventually } from './support/eventually';
 import { freePort } from './support/free-port';
 import { grpcFailure } from './support/grpc-clients';
 import { MariadbProcess } from './support/mariadb-process';
 import { RedisProcess } from './support/redis-process';
-import { TEST_MASTER_KEY } from './support/test-app';
 import { TestIssuer } from './support/test-issuer';
 
 jest.setTimeout(90_000);
@@ -63,16 +63,7 @@ describe('the database or Redis goes away under requests (built server, producti
     grpcPort = await freePort();
     server = await BuiltServer.start(
       cwd,
-      bareEnv({
-        HOST: '127.0.0.1',
-        HTTP_PORT: String(await freePort()),
-        GRPC_PORT: String(grpcPort),
-        DATABASE_URL: database.urlFor('identity'),
-        REDIS_URL: redis.url,
-        MASTER_KEY: TEST_MASTER_KEY,
-        AUTH_ISSUER: issuer.url,
-        LOG_LEVEL: 'info',
-      }),
+      await productionEnv({ databaseUrl: database.urlFor('identity'), redisUrl: redis.url, issuerUrl: issuer.url, grpcPort }, { LOG_LEVEL: 'info' }),
     );
     token = await issuer.owner();
     const schema = await api('POST', '/resources/v3alpha/user_schemas', { type: 'outage', schema: { type: 'object' } });

@@ -5,11 +5,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { productionEnv } from './support/test-app';
 import { BuiltServer, bareEnv } from './support/built-server';
 import { freePort } from './support/free-port';
 import { MariadbProcess } from './support/mariadb-process';
 import { RedisProcess } from './support/redis-process';
-import { TEST_MASTER_KEY } from './support/test-app';
 import { TestIssuer } from './support/test-issuer';
 
 /** One request on a connection of its own (no keep-alive pool): a new client, as after a load balancer's choice. */
@@ -95,16 +95,7 @@ describe('graceful shutdown on SIGTERM (built server)', () => {
       const grpcPort = await freePort();
       graced = await BuiltServer.start(
         graceCwd,
-        bareEnv({
-          HOST: '127.0.0.1',
-          HTTP_PORT: String(await freePort()),
-          GRPC_PORT: String(grpcPort),
-          DATABASE_URL: database.urlFor('identity'),
-          REDIS_URL: redis.url,
-          MASTER_KEY: TEST_MASTER_KEY,
-          AUTH_ISSUER: issuer.url,
-          SHUTDOWN_GRACE_SECONDS: '3',
-        }),
+        await productionEnv({ databaseUrl: database.urlFor('identity'), redisUrl: redis.url, issuerUrl: issuer.url, grpcPort }, { SHUTDOWN_GRACE_SECONDS: '3' }),
       );
       const server = graced;
       const auth = { authorization: `Bearer ${await issuer.owner()}` };

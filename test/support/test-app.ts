@@ -17,8 +17,24 @@ import { HostResolver } from '../../src/common/net/host-resolver';
 import { DevIssuerTokens } from './dev-issuer-tokens';
 import { runId, testDatabaseUrl, testDatabaseServer } from './environment';
 import { TestIssuer, TokensForTests } from './test-issuer';
+import { bareEnv } from './built-server';
+import { freePort } from './free-port';
 
 export const TEST_MASTER_KEY = 'e2e-master-key-0123456789abcdef!';
+
+/** The production topology on loopback ports: a database, Redis and issuer the suite runs, plus its own settings. */
+export async function productionEnv(parts: { databaseUrl: string; redisUrl: string; issuerUrl: string; grpcPort: number }, extra: Record<string, string> = {}): Promise<NodeJS.ProcessEnv> {
+  return bareEnv({
+    HOST: '127.0.0.1',
+    HTTP_PORT: String(await freePort()),
+    GRPC_PORT: String(parts.grpcPort),
+    DATABASE_URL: parts.databaseUrl,
+    REDIS_URL: parts.redisUrl,
+    MASTER_KEY: TEST_MASTER_KEY,
+    AUTH_ISSUER: parts.issuerUrl,
+    ...extra,
+  });
+}
 
 /**
  * mysql: MariaDB, a local OpenID issuer, MASTER_KEY (the production topology).
